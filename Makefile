@@ -1,0 +1,53 @@
+# Two commands set everything up: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-requirements
+
+.DEFAULT_GOAL := help
+.PHONY: help install run dev test lint format shell reset-data
+
+help:
+	@echo "make run    serve the site with demo content at http://127.0.0.1:8000 (PORT=... to change)"
+	@echo "make test   run the whole test suite on PostgreSQL"
+	@echo "make dev    runserver with DEBUG on, for template work"
+	@echo "make lint   ruff check and format check"
+	@echo "make shell  Django shell on the site's database"
+	@echo "make reset-data  delete the local database and uploaded media (asks first)"
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV): install Python's venv module (Debian: apt-get install python3-venv)."; exit 1; }
+
+$(STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $@
+
+install: $(STAMP)
+
+run: install
+	@$(BIN)/python -m ifex.serve
+
+dev: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py ensure_demo_users
+	$(BIN)/python manage.py runserver $${PORT:-8000}
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install lint
+	$(BIN)/python -m pytest
+
+shell: install
+	$(BIN)/python manage.py shell
+
+reset-data:
+	@read -p "Delete var/pgdata and var/media (the local database and uploads)? [y/N] " answer; \
+	if [ "$$answer" = y ]; then rm -rf var/pgdata var/media && echo "Deleted. The next 'make run' starts fresh."; fi

@@ -1,0 +1,130 @@
+"""`make run`: start the database, prepare the site, and serve it with gunicorn until Ctrl-C.
+
+Runs with the production settings (DEBUG off, WhiteNoise, hashed static files) over plain HTTP on
+the loopback address. The secret key is generated once and kept in var/; DATABASE_URL, when set,
+is used as it is and nothing embedded starts.
+"""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+HOST = "127.0.0.1"
+
+
+def main() -> int:
+    VAR_DIR.mkdir(exist_ok=True)
+    port = read_port()
+    if port is None:
+        return 2
+    if not port_is_free(port):
+        print(f"ifex: port {port} is in use; stop what uses it, or run `make run PORT=8001`.")
+        return 2
+    configure_environment()
+
+    from ifex.database import start_embedded
+
+    server = None
+    if not os.environ.get("DATABASE_URL"):
+        server = start_embedded(Path(os.environ.get("EMBEDDED_PGDATA", VAR_DIR / "pgdata")))
+        os.environ["DATABASE_URL"] = server.url
+    try:
+        for command in (
+            ["migrate", "--noinput"],
+            ["collectstatic", "--noinput", "--verbosity", "0"],
+            ["seed_demo"],
+            ["ensure_demo_users"],
+        ):
+            manage(*command)
+        print_welcome(port)
+        return serve(port)
+    except subprocess.CalledProcessError as error:
+        print(f"ifex: `manage.py {' '.join(error.cmd[2:])}` failed; see the lines above.")
+        return 1
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def read_port() -> int | None:
+    raw = os.environ.get("PORT", "8000")
+    if raw.isdigit() and 0 < int(raw) < 65536:
+        return int(raw)
+    print(f"ifex: PORT must be a number from 1 to 65535, not {raw!r}.")
+    return None
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def configure_environment() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ifex.settings.production")
+    os.environ.setdefault("SECRET_KEY", read_or_create_secret(VAR_DIR / "secret_key"))
+    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    os.environ.setdefault("HTTPS_ONLY", "false")
+    os.environ.setdefault("SERVE_MEDIA", "true")
+
+
+def read_or_create_secret(path: Path) -> str:
+    if path.exists() and path.read_text().strip():
+        return path.read_text().strip()
+    secret = secrets.token_urlsafe(50)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret
+
+
+def manage(*args: str) -> None:
+    subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], check=True, cwd=BASE_DIR)
+
+
+def print_welcome(port: int) -> None:
+    site = f"http://{HOST}:{port}"
+    print(f"\n  Site:  {site}/\n  Admin: {site}/admin/\n  Stop:  Ctrl-C\n", flush=True)
+
+
+def serve(port: int) -> int:
+    gunicorn = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "ifex.wsgi:application",
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            os.environ.get("WEB_CONCURRENCY", "3"),
+            "--access-logfile",
+            "-",
+            "--forwarded-allow-ips",
+            HOST,
+        ],
+        cwd=BASE_DIR,
+    )
+
+    def stop(signum, frame):
+        gunicorn.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    while True:
+        try:
+            return gunicorn.wait()
+        except KeyboardInterrupt:
+            # Ctrl-C reached gunicorn too; wait for it to finish its requests.
+            gunicorn.send_signal(signal.SIGTERM)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

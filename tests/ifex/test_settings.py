@@ -1,0 +1,63 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import database_url
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+STRONG_KEY = "k3y-" + "x9Q2-vL7p-" * 6
+
+
+def run_manage(*args, **environ):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(DJANGO_SETTINGS_MODULE="ifex.settings.production", **environ)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def test_database_url(settings):
+    return database_url(settings.DATABASES["default"]["NAME"])
+
+
+@pytest.mark.parametrize(
+    ("environ", "missing"),
+    [
+        ({"ALLOWED_HOSTS": "example.org"}, "SECRET_KEY"),
+        ({"SECRET_KEY": STRONG_KEY}, "ALLOWED_HOSTS"),
+        ({}, "SECRET_KEY and ALLOWED_HOSTS"),
+    ],
+)
+def test_production_settings_refuse_to_start_without_secrets(environ, missing, test_database_url):
+    result = run_manage("check", DATABASE_URL=test_database_url, **environ)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0, "one line of explanation"
+    assert f"need {missing} in the environment" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check(test_database_url):
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DATABASE_URL=test_database_url,
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="noimpunity.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout

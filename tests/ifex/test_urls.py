@@ -1,0 +1,26 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_renders_the_site_layout(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "base.html" in [template.name for template in response.templates]
+    assert b'class="skip-link" href="#main"' in response.content
+
+
+def test_wagtail_admin_login_is_served(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 200
+    assert b'name="username"' in response.content
+
+
+def test_django_admin_is_not_exposed(client):
+    assert client.get("/django-admin/").status_code == 404
+
+
+def test_unknown_page_gets_the_friendly_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
