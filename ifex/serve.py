@@ -108,6 +108,7 @@ def serve(port: int) -> int:
             os.environ.get("WEB_CONCURRENCY", "3"),
             "--access-logfile",
             "-",
+            "--no-control-socket",
             "--forwarded-allow-ips",
             HOST,
         ],
