@@ -1,0 +1,195 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from ifex.core.blocks import BodyStreamBlock
+from ifex.core.listing import build_listing
+from ifex.core.models import BasePage
+
+from .listing import listing_years, news_listing, related_pages
+
+
+class NewsPage(BasePage):
+    """What articles and joint statements share."""
+
+    date = models.DateField(_("publication date"), default=timezone.localdate)
+    body = StreamField(BodyStreamBlock(), verbose_name=_("body"), blank=True)
+    reporting_organisation = models.ForeignKey(
+        "core.Organisation",
+        verbose_name=_("reporting organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Optional, unlike the issue asked: global pieces (the seed's lead article on the UN Plan of
+    # Action) concern no one country.
+    countries = ParentalManyToManyField(
+        "core.Country", verbose_name=_("countries"), blank=True, related_name="+"
+    )
+    topics = ParentalManyToManyField(
+        "core.Topic", verbose_name=_("topics"), blank=True, related_name="+"
+    )
+
+    content_panels = [
+        *BasePage.content_panels,
+        "date",
+        FieldPanel("teaser"),
+        *BasePage.hero_panels,
+        "body",
+        MultiFieldPanel(
+            [
+                FieldPanel("reporting_organisation"),
+                FieldPanel("countries"),
+                FieldPanel("topics"),
+            ],
+            heading=_("Where and what"),
+        ),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("body"),
+        index.FilterField("date"),
+        index.RelatedFields("countries", [index.SearchField("name")]),
+        index.RelatedFields("topics", [index.SearchField("name")]),
+    ]
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if not self.teaser.strip():
+            raise ValidationError({"teaser": _("Write a teaser: listings and previews show it.")})
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["related_pages"] = related_pages(self)
+        return context
+
+
+class ArticlePage(NewsPage):
+    parent_page_types = ["articles.ArticleIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+
+class JointStatementPage(NewsPage):
+    signed_text = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("signed text (PDF)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = [
+        *NewsPage.content_panels,
+        FieldPanel("signed_text"),
+        InlinePanel("signatories", heading=_("Signatories"), label=_("signatory")),
+    ]
+
+    parent_page_types = ["articles.StatementIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("joint statement")
+        verbose_name_plural = _("joint statements")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["signatories"] = list(self.signatories.select_related("organisation"))
+        return context
+
+
+class Signatory(Orderable):
+    """One signature: an organisation from the directory, or a name and link for a non-member."""
+
+    page = ParentalKey(JointStatementPage, on_delete=models.CASCADE, related_name="signatories")
+    organisation = models.ForeignKey(
+        "core.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=255,
+        blank=True,
+        help_text=_("For an organisation not in the directory."),
+    )
+    url = models.URLField(_("website"), blank=True)
+
+    panels = ["organisation", "name", "url"]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+
+    def __str__(self):
+        return self.display_name
+
+    def clean(self):
+        super().clean()
+        if bool(self.organisation_id) == bool(self.name.strip()):
+            raise ValidationError(
+                _("Choose an organisation from the directory, or type a name: one of the two.")
+            )
+
+    @property
+    def display_name(self) -> str:
+        return self.organisation.name if self.organisation_id else self.name
+
+    @property
+    def link(self) -> str:
+        return self.organisation.website if self.organisation_id else self.url
+
+
+class NewsIndexPage(BasePage):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*BasePage.content_panels, "intro"]
+    listed_model = None
+    max_count = 1
+
+    class Meta:
+        abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["listing"] = build_listing(
+            request,
+            news_listing(self.listed_model).descendant_of(self),
+            years=listing_years(self.listed_model),
+        )
+        return context
+
+
+class ArticleIndexPage(NewsIndexPage):
+    subpage_types = ["articles.ArticlePage"]
+    listed_model = ArticlePage
+    template = "articles/news_index_page.html"
+
+    class Meta:
+        verbose_name = _("article index")
+
+
+class StatementIndexPage(NewsIndexPage):
+    subpage_types = ["articles.JointStatementPage"]
+    listed_model = JointStatementPage
+    template = "articles/news_index_page.html"
+
+    class Meta:
+        verbose_name = _("joint statement index")

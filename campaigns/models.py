@@ -1,15 +1,237 @@
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PublishingPanel
+from wagtail.fields import StreamField
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    PreviewableMixin,
+    RevisionMixin,
+    TranslatableMixin,
+    WorkflowMixin,
+)
+from wagtail.search import index
+
+from ifex.core.models import BasePage, Organisation
+
+from .blocks import CampaignStreamBlock
+from .live_counts import LIVE_COUNTS, live_count_choices
 
 
-class HomePage(Page):
-    intro = models.TextField(_("introduction"), blank=True)
+class HomePage(BasePage):
+    body = StreamField(CampaignStreamBlock(), verbose_name=_("body"), blank=True)
 
-    content_panels = [*Page.content_panels, "intro"]
+    content_panels = [*BasePage.content_panels, "teaser", *BasePage.hero_panels, "body"]
 
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "articles.ArticleIndexPage",
+        "articles.StatementIndexPage",
+        "campaigns.CampaignIndexPage",
+        "campaigns.MemberDirectoryPage",
+    ]
     max_count = 1
 
     class Meta:
         verbose_name = _("home page")
+
+
+class CampaignIndexPage(BasePage):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*BasePage.content_panels, "intro"]
+    parent_page_types = ["campaigns.HomePage"]
+    subpage_types = ["campaigns.CampaignPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("campaign index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["campaigns"] = (
+            CampaignPage.objects.live().public().child_of(self).select_related("hero_image")
+        )
+        return context
+
+
+class CampaignPage(BasePage):
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(CampaignStreamBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [
+        *BasePage.content_panels,
+        "teaser",
+        "intro",
+        *BasePage.hero_panels,
+        "body",
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["campaigns.CampaignIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("campaign page")
+
+
+class MemberDirectoryPage(BasePage):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*BasePage.content_panels, "intro"]
+    parent_page_types = ["campaigns.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("member directory")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["members"] = Organisation.objects.for_directory()
+        return context
+
+
+class ImpunityFigure(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    TranslatableMixin,
+    index.Indexed,
+    models.Model,
+):
+    """One figure of the stats block, with its sentence, source and date.
+
+    One snippet per figure (not one set of figures) so that each figure has its own drafts,
+    history, lock and schedule: staff update the death toll without touching the ratio.
+    """
+
+    class Kind(models.TextChoices):
+        COUNT = "count", _("A number, such as 1,700")
+        RATIO = "ratio", _("A ratio, such as 9 out of 10")
+        LIVE = "live", _("A live count the site keeps itself")
+
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("For the admin only, such as 'Journalists killed'.")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COUNT)
+    value = models.PositiveIntegerField(
+        _("value"),
+        null=True,
+        blank=True,
+        help_text=_("The number; for a ratio, the first number (the 9 of '9 out of 10')."),
+    )
+    out_of = models.PositiveIntegerField(
+        _("out of"), null=True, blank=True, help_text=_("For a ratio: the 10 of '9 out of 10'.")
+    )
+    live_count = models.CharField(
+        _("live count"), max_length=50, choices=live_count_choices(), blank=True
+    )
+    sentence = models.CharField(
+        _("sentence"),
+        max_length=255,
+        help_text=_(
+            "The words after the number, such as "
+            "'journalists and media workers have been killed since 2006.'"
+        ),
+    )
+    source_name = models.CharField(_("source"), max_length=255, blank=True)
+    source_url = models.URLField(_("source link"), blank=True)
+    as_of = models.DateField(_("as of"), null=True, blank=True)
+    method_note = models.TextField(
+        _("how we count"), blank=True, help_text=_("Optional: how the figure is counted.")
+    )
+
+    panels = [
+        FieldPanel("name"),
+        MultiFieldPanel(
+            [
+                FieldPanel("kind"),
+                FieldPanel("value"),
+                FieldPanel("out_of"),
+                FieldPanel("live_count"),
+            ],
+            heading=_("Value"),
+        ),
+        FieldPanel("sentence"),
+        MultiFieldPanel(
+            [
+                FieldPanel("source_name"),
+                FieldPanel("source_url"),
+                FieldPanel("as_of"),
+                FieldPanel("method_note"),
+            ],
+            heading=_("Source"),
+        ),
+        PublishingPanel(),
+    ]
+    search_fields = [index.SearchField("name"), index.SearchField("sentence")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("impunity figure")
+        verbose_name_plural = _("impunity figures")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind in (self.Kind.COUNT, self.Kind.RATIO) and self.value is None:
+            errors["value"] = _("Enter the number.")
+        if self.kind == self.Kind.RATIO:
+            if not self.out_of:
+                errors["out_of"] = _("Enter what the ratio is out of, such as 10.")
+            elif self.value is not None and self.value > self.out_of:
+                errors["value"] = _("The first number of a ratio cannot exceed the second.")
+        if self.kind == self.Kind.LIVE and not self.live_count:
+            errors["live_count"] = _("Choose which count the site keeps for this figure.")
+        if self.kind != self.Kind.LIVE:
+            if not self.source_name:
+                errors["source_name"] = _("Name the source of the figure.")
+            if not self.as_of:
+                errors["as_of"] = _("Give the date the figure was true on.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def live_source(self):
+        return LIVE_COUNTS.get(self.live_count) if self.kind == self.Kind.LIVE else None
+
+    @cached_property
+    def current_value(self) -> int | None:
+        return self.live_source.count() if self.live_source else self.value
+
+    @property
+    def display_value(self) -> str:
+        value = self.current_value
+        if value is None:
+            return ""
+        formatted = number_format(value, force_grouping=True)
+        if self.kind == self.Kind.RATIO:
+            return _("%(value)s out of %(out_of)s") % {
+                "value": formatted,
+                "out_of": number_format(self.out_of, force_grouping=True),
+            }
+        return formatted
+
+    @property
+    def display_source_name(self) -> str:
+        return self.source_name or (self.live_source.source_name if self.live_source else "")
+
+    @property
+    def display_as_of(self):
+        """A live count is true today; any other figure on the date staff gave."""
+        return timezone.localdate() if self.live_source else self.as_of
+
+    def get_preview_template(self, request, mode_name):
+        return "campaigns/previews/impunity_figure.html"

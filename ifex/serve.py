@@ -62,6 +62,8 @@ def read_port() -> int | None:
 
 def port_is_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As gunicorn does: connections closing from an earlier run must not count as "in use".
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((HOST, port))
         except OSError:
@@ -116,15 +118,12 @@ def serve(port: int) -> int:
     )
 
     def stop(signum, frame):
+        # Gunicorn finishes the requests under way, then exits; the database stops after it.
         gunicorn.send_signal(signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, stop)
-    while True:
-        try:
-            return gunicorn.wait()
-        except KeyboardInterrupt:
-            # Ctrl-C reached gunicorn too; wait for it to finish its requests.
-            gunicorn.send_signal(signal.SIGTERM)
+    signal.signal(signal.SIGINT, stop)
+    return gunicorn.wait()
 
 
 if __name__ == "__main__":

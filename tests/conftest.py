@@ -38,3 +38,31 @@ def scratch_database_url():
         connection.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
+
+
+@pytest.fixture
+def home(db):
+    from campaigns.models import HomePage
+
+    return HomePage.objects.get()
+
+
+@pytest.fixture
+def article_index(home):
+    from articles.factories import ArticleIndexPageFactory
+
+    return ArticleIndexPageFactory(parent=home, slug="articles")
+
+
+@pytest.fixture
+def statement_index(home):
+    from articles.factories import StatementIndexPageFactory
+
+    return StatementIndexPageFactory(parent=home, slug="statements")
+
+
+@pytest.fixture
+def admin_client(client, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    client.force_login(admin)
+    return client

@@ -1,0 +1,237 @@
+"""Site-wide models: images, taxonomy (regions, countries, topics), the organisation directory,
+and the abstract base page. Nothing here knows about articles, statements or campaigns."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.models import Page, TranslatableMixin
+from wagtail.search import index
+
+
+class SiteImage(AbstractImage):
+    """Wagtail's image with a credit line, shown under every use of the image."""
+
+    credit = models.CharField(_("credit"), max_length=255, blank=True)
+
+    admin_form_fields = (*Image.admin_form_fields, "credit")
+
+
+class SiteRendition(AbstractRendition):
+    image = models.ForeignKey(SiteImage, related_name="renditions", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("image", "filter_spec", "focal_point_key"), name="unique_site_rendition"
+            )
+        ]
+
+
+class Region(TranslatableMixin, models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    panels = ["name", "slug", "sort_order"]
+
+    class Meta(TranslatableMixin.Meta):
+        ordering = ["sort_order", "name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "locale"], name="unique_region_slug_per_locale")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Country(TranslatableMixin, index.Indexed, models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    iso_code = models.CharField(
+        _("ISO 3166-1 alpha-2 code"),
+        max_length=2,
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Two capital letters, such as PH or HT."))],
+        help_text=_("Two capital letters, such as PH for the Philippines."),
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="countries"
+    )
+
+    panels = ["name", "iso_code", "region"]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta(TranslatableMixin.Meta):
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["iso_code", "locale"], name="unique_country_code_per_locale"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.iso_code = self.iso_code.upper()
+        super().save(*args, **kwargs)
+
+    @property
+    def slug(self):
+        """The form used in URLs: ?country=ph."""
+        return self.iso_code.lower()
+
+
+class Topic(TranslatableMixin, index.Indexed, models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+
+    panels = ["name", "slug", "description"]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta(TranslatableMixin.Meta):
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "locale"], name="unique_topic_slug_per_locale")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def members(self):
+        return self.filter(is_member=True)
+
+    def for_directory(self):
+        return (
+            self.members()
+            .select_related("country__region", "logo")
+            .order_by("country__region__sort_order", "country__name", "name")
+        )
+
+
+class Organisation(index.Indexed, models.Model):
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisations",
+    )
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ForeignKey(
+        SiteImage,
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_member = models.BooleanField(
+        _("member of the network"),
+        default=False,
+        help_text=_("Members are listed in the directory and counted in the network's figures."),
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    panels = ["name", "country", "website", "logo", "is_member"]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("is_member"),
+        index.RelatedFields("country", [index.SearchField("name")]),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class BasePage(Page):
+    """Every page of the site: a teaser for listings and meta descriptions, and a hero image."""
+
+    teaser = models.TextField(
+        _("teaser"),
+        max_length=400,
+        blank=True,
+        help_text=_("One or two sentences for listings, search results and link previews."),
+    )
+    hero_image = models.ForeignKey(
+        SiteImage,
+        verbose_name=_("hero image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_image_alt = models.CharField(
+        _("alt text"),
+        max_length=255,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+    hero_image_decorative = models.BooleanField(
+        _("image is decorative"),
+        default=False,
+        help_text=_("Decorative images are hidden from screen readers and need no alt text."),
+    )
+    hero_caption = models.CharField(_("caption"), max_length=255, blank=True)
+
+    hero_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_image"),
+                FieldPanel("hero_image_alt"),
+                FieldPanel("hero_image_decorative"),
+                FieldPanel("hero_caption"),
+            ],
+            heading=_("Hero image"),
+        )
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("teaser")]
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.hero_image and not self.hero_image_decorative and not self.hero_alt_text:
+            raise ValidationError(
+                {
+                    "hero_image_alt": _(
+                        "Describe the image for people who cannot see it, or mark it as decorative."
+                    )
+                }
+            )
+
+    @property
+    def hero_alt_text(self) -> str:
+        if self.hero_image_decorative or not self.hero_image:
+            return ""
+        return self.hero_image_alt or self.hero_image.description
+
+    @property
+    def kind_label(self) -> str:
+        """What a card calls the page: Article, Joint statement, Campaign page."""
+        return capfirst(self._meta.verbose_name)
+
+    @property
+    def meta_description(self) -> str:
+        return self.search_description or self.teaser

@@ -1,5 +1,6 @@
 """`make run` end to end: gunicorn, production settings, WhiteNoise, demo content, clean Ctrl-C."""
 
+import contextlib
 import os
 import re
 import signal
@@ -62,6 +63,7 @@ def running_site(scratch_database_url, tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # its own process group, so nothing it starts outlives the test
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -69,8 +71,11 @@ def running_site(scratch_database_url, tmp_path):
         yield base, process, tmp_path
     finally:
         if process.poll() is None:
-            process.kill()
-            process.wait()
+            process.send_signal(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=60)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 def test_make_run_serves_the_site_with_gunicorn_and_static_files(running_site):

@@ -40,7 +40,7 @@ def remove_homepage(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0001_initial"),
+        ("campaigns", "0002_initial"),
     ]
 
     operations = [

@@ -1,0 +1,73 @@
+"""Factories for articles and joint statements, shared by the tests and the demo content."""
+
+import datetime
+
+import factory
+import wagtail_factories
+from factory.django import DjangoModelFactory
+
+from ifex.core.factories import CountryFactory, stream_data
+
+from .models import (
+    ArticleIndexPage,
+    ArticlePage,
+    JointStatementPage,
+    Signatory,
+    StatementIndexPage,
+)
+
+
+class ArticleIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = ArticleIndexPage
+
+    title = "Articles"
+
+
+class StatementIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = StatementIndexPage
+
+    title = "Joint statements"
+
+
+class NewsPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"News item {n}")
+    date = factory.Sequence(lambda n: datetime.date(2024, 1, 1) + datetime.timedelta(days=n))
+    teaser = factory.LazyAttribute(lambda page: f"What happened: {page.title}.")
+    body = factory.LazyFunction(
+        lambda: stream_data([("paragraph", "<p>Demo text: replace with the real report.</p>")])
+    )
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            instance.save()  # stores the countries and topics set below
+
+    @factory.post_generation
+    def countries(self, create, extracted, **kwargs):
+        if create:
+            self.countries.set(extracted if extracted is not None else [CountryFactory()])
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.topics.set(extracted)
+
+
+class ArticlePageFactory(NewsPageFactory):
+    class Meta:
+        model = ArticlePage
+
+
+class JointStatementPageFactory(NewsPageFactory):
+    class Meta:
+        model = JointStatementPage
+
+
+class SignatoryFactory(DjangoModelFactory):
+    class Meta:
+        model = Signatory
+
+    page = factory.SubFactory(JointStatementPageFactory)
+    name = factory.Sequence(lambda n: f"Signatory group {n}")

@@ -1,0 +1,42 @@
+"""Queries behind the campaign blocks: what a campaign gathers from articles and statements."""
+
+from wagtail.models import Page
+
+from articles.listing import news_listing
+from articles.models import ArticlePage, JointStatementPage
+from ifex.core.images import attach_hero_images
+
+CONTENT_MODELS = {
+    "articles": (ArticlePage,),
+    "statements": (JointStatementPage,),
+    "both": (ArticlePage, JointStatementPage),
+}
+
+
+def latest_news(content="both", *, topic=None, country=None, count=4):
+    items = []
+    for model in CONTENT_MODELS.get(content, CONTENT_MODELS["both"]):
+        queryset = news_listing(model)
+        if topic is not None:
+            queryset = queryset.filter(topics=topic)
+        if country is not None:
+            queryset = queryset.filter(countries=country)
+        items.extend(queryset[:count])
+    items.sort(key=lambda page: (page.date, page.pk), reverse=True)
+    return items[:count]
+
+
+def chosen_statements(page_ids, latest=3):
+    """The chosen statements in the editor's order, or the latest ones when none are chosen."""
+    if not page_ids:
+        return list(news_listing(JointStatementPage)[:latest])
+    found = {page.pk: page for page in news_listing(JointStatementPage).filter(pk__in=page_ids)}
+    return [found[pk] for pk in page_ids if pk in found]
+
+
+def featured_pages(page_ids):
+    """Live, public pages in the editor's order, as their specific types."""
+    found = Page.objects.live().public().filter(pk__in=page_ids).specific().in_bulk()
+    pages = [found[pk] for pk in page_ids if pk in found]
+    attach_hero_images(pages)
+    return pages

@@ -1,0 +1,460 @@
+"""The demo site, built from ../shared/seed/impunity-page.txt: the page this site replaces.
+
+Teasers and figures' sentences are the seed's words. Bodies, dates, figures' values and the
+signatory lists are demo material, marked as such, for staff to replace.
+"""
+
+import datetime
+import io
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from PIL import Image as PillowImage
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, Page
+
+from articles.factories import (
+    ArticleIndexPageFactory,
+    ArticlePageFactory,
+    JointStatementPageFactory,
+    StatementIndexPageFactory,
+)
+from articles.models import Signatory
+from ifex.core.factories import (
+    CountryFactory,
+    OrganisationFactory,
+    SiteImageFactory,
+    TopicFactory,
+    generated_picture,
+    stream_data,
+)
+from ifex.core.models import Region
+
+from .factories import (
+    CampaignIndexPageFactory,
+    CampaignPageFactory,
+    ImpunityFigureFactory,
+    MemberDirectoryPageFactory,
+)
+from .models import HomePage, ImpunityFigure
+
+DEMO_NOTE = "Demo content: staff replace this text with the network's own."
+
+COUNTRIES = [
+    # (ISO code, name, region slug)
+    ("AR", "Argentina", "americas"),
+    ("AT", "Austria", "europe-central-asia"),
+    ("BR", "Brazil", "americas"),
+    ("CA", "Canada", "americas"),
+    ("CD", "Democratic Republic of the Congo", "africa"),
+    ("CO", "Colombia", "americas"),
+    ("FR", "France", "europe-central-asia"),
+    ("GB", "United Kingdom", "europe-central-asia"),
+    ("GH", "Ghana", "africa"),
+    ("HT", "Haiti", "americas"),
+    ("IR", "Iran", "middle-east-north-africa"),
+    ("KZ", "Kazakhstan", "europe-central-asia"),
+    ("LB", "Lebanon", "middle-east-north-africa"),
+    ("MX", "Mexico", "americas"),
+    ("NA", "Namibia", "africa"),
+    ("NP", "Nepal", "asia-pacific"),
+    ("PE", "Peru", "americas"),
+    ("PH", "Philippines", "asia-pacific"),
+    ("PK", "Pakistan", "asia-pacific"),
+    ("PS", "Palestine", "middle-east-north-africa"),
+    ("UG", "Uganda", "africa"),
+    ("US", "United States", "americas"),
+]
+
+TOPICS = [
+    ("impunity", "Impunity"),
+    ("women-human-rights-defenders", "Women human rights defenders"),
+    ("sanctions", "Sanctions"),
+    ("safety-of-journalists", "Safety of journalists"),
+    ("press-freedom", "Press freedom"),
+    ("democracy", "Democracy"),
+]
+
+MEMBERS = [
+    # (name, ISO code, website)
+    ("Abraji", "BR", "https://www.abraji.org.br/"),
+    ("Adil Soz", "KZ", "https://adilsoz.kz/"),
+    ("ARTICLE 19", "GB", "https://www.article19.org/"),
+    ("ARTICLE 19 Mexico and Central America", "MX", "https://articulo19.org/"),
+    ("Canadian Journalists for Free Expression", "CA", "https://www.cjfe.org/"),
+    ("Cartoonists Rights", "US", "https://cartoonistsrights.org/"),
+    ("Center for Media Freedom and Responsibility", "PH", "https://cmfr-phil.org/"),
+    ("Committee to Protect Journalists", "US", "https://cpj.org/"),
+    ("Foro de Periodismo Argentino", "AR", "https://www.fopea.org/"),
+    ("Freedom Forum", "NP", "https://freedomforum.org.np/"),
+    ("Fundación para la Libertad de Prensa", "CO", "https://flip.org.co/"),
+    ("Gulf Centre for Human Rights", "LB", "https://www.gc4hr.org/"),
+    ("Human Rights Network for Journalists-Uganda", "UG", "https://hrnjuganda.org/"),
+    ("Index on Censorship", "GB", "https://www.indexoncensorship.org/"),
+    ("Instituto Prensa y Sociedad", "PE", "https://ipys.org/"),
+    ("Inter American Press Association", "US", "https://www.sipiapa.org/"),
+    ("International Press Institute", "AT", "https://ipi.media/"),
+    ("Journaliste en danger", "CD", ""),
+    ("Maharat Foundation", "LB", "https://maharatfoundation.org/"),
+    ("Media Foundation for West Africa", "GH", "https://www.mfwa.org/"),
+    ("Media Institute of Southern Africa", "NA", "https://misa.org/"),
+    ("National Union of Journalists of the Philippines", "PH", "https://nujp.org/"),
+    ("Pakistan Press Foundation", "PK", "https://www.pakistanpressfoundation.org/"),
+    (
+        "Palestinian Center for Development and Media Freedoms (MADA)",
+        "PS",
+        "https://www.madacenter.org/",
+    ),
+    ("PEN International", "GB", "https://www.pen-international.org/"),
+    ("Reporters Without Borders", "FR", "https://rsf.org/"),
+]
+
+ARTICLES = [
+    {
+        "title": "Action Plan or Inaction Plan? The fate of the world’s journalists – and our "
+        "democracies – hangs in the balance",
+        "slug": "action-plan-or-inaction-plan",
+        "date": datetime.date(2022, 11, 2),
+        "teaser": "On the 2022 International Day to End Impunity for Crimes Against Journalists, "
+        "and the 10th anniversary of the UN Plan of Action on the Safety of Journalists, IFEX’s "
+        "Executive Director underscores the need for States to start living up to their "
+        "commitments.",
+        "countries": [],
+        "topics": ["impunity", "safety-of-journalists"],
+        "organisation": None,
+    },
+    {
+        "title": "Violence and insecurity, the main obstacle for the press in Haiti",
+        "slug": "violence-and-insecurity-haiti",
+        "date": datetime.date(2025, 10, 20),
+        "teaser": "In September 2022, Frantzsen Charles, Tayson Lartigue, and five other "
+        "journalists were covering clashes between rival gangs in the Cité Soleil neighborhood "
+        "of Port-au-Prince when they were attacked. IAPA has called for justice in their case.",
+        "countries": ["HT"],
+        "topics": ["impunity", "safety-of-journalists"],
+        "organisation": "Inter American Press Association",
+    },
+    {
+        "title": "Iran: Rights groups urgently call for the release of women human rights "
+        "defenders",
+        "slug": "iran-release-women-human-rights-defenders",
+        "date": datetime.date(2025, 9, 12),
+        "teaser": "Women activists, artists, and social media influencers have particularly "
+        "faced heightened targeting amidst an ongoing campaign against freedom of expression.",
+        "countries": ["IR"],
+        "topics": ["impunity", "women-human-rights-defenders"],
+        "organisation": "Gulf Centre for Human Rights",
+    },
+    {
+        "title": "In countries where press freedom is at risk, so is democracy",
+        "slug": "press-freedom-at-risk-democracy-at-risk",
+        "date": datetime.date(2025, 5, 3),
+        "teaser": "“In 2024, the same year democracy levels hit their lowest point since The "
+        "Economist’s Democracy Index was created in 2006, RSF noted that journalists’ work was "
+        "increasingly obstructed by political forces.”",
+        "countries": [],
+        "topics": ["impunity", "press-freedom", "democracy"],
+        "organisation": None,
+    },
+    {
+        "title": "Philippines: Media groups call for swift trial to finally achieve justice for "
+        "journalist Gerry Ortega",
+        "slug": "philippines-justice-for-gerry-ortega",
+        "date": datetime.date(2025, 8, 28),
+        "teaser": "The wanted official had been in hiding despite an arrest warrant issued "
+        "against him in 2023.",
+        "countries": ["PH"],
+        "topics": ["impunity", "safety-of-journalists"],
+        "organisation": "National Union of Journalists of the Philippines",
+    },
+]
+
+STATEMENTS = [
+    {
+        "title": "Targeted and discredited: Palestinian journalists suffer double punishment in "
+        "Gaza",
+        "slug": "palestinian-journalists-double-punishment-gaza",
+        "date": datetime.date(2024, 8, 15),
+        "teaser": "“The targeted killing of ‘Al Jazeera’ correspondent Ismail al-Ghoul is one of "
+        "the most shocking examples of impunity we have witnessed in the war in Gaza.”",
+        "countries": ["PS"],
+        "topics": ["impunity", "safety-of-journalists"],
+        "organisation": None,
+        "members_signing": 12,
+        "other_signatories": 0,
+    },
+    {
+        "title": "Over 90 rights groups call on US to make effective use of Global Magnitsky "
+        "sanctions",
+        "slug": "global-magnitsky-sanctions",
+        "date": datetime.date(2024, 12, 10),
+        "teaser": "“The unique power of Global Magnitsky sanctions greatly relies on the fact "
+        "that this particular tool has a specific purpose – to condemn and hold accountable "
+        "perpetrators of the world’s worst abuses.”",
+        "countries": ["US"],
+        "topics": ["impunity", "sanctions"],
+        "organisation": None,
+        "members_signing": len(MEMBERS),
+        "other_signatories": 68,
+    },
+]
+
+CAMPAIGN_INTRO = (
+    "Every day, citizens, journalists, artists and activists are harassed, tortured and killed "
+    "for expressing themselves.\n\n"
+    "In the majority of these cases, no one is punished. We’re working to change this."
+)
+
+IMAGE_COLOURS = [(120, 28, 24), (24, 60, 110), (40, 90, 60), (90, 60, 20), (70, 40, 100)]
+
+
+def site_has_content() -> bool:
+    return Page.objects.filter(depth__gt=2).exists() or ImpunityFigure.objects.exists()
+
+
+@transaction.atomic
+def build_demo_site() -> HomePage:
+    home = HomePage.objects.get()
+    countries = {
+        code: CountryFactory(iso_code=code, name=name, region=Region.objects.get(slug=region))
+        for code, name, region in COUNTRIES
+    }
+    topics = {slug: TopicFactory(slug=slug, name=name) for slug, name in TOPICS}
+    members = [
+        OrganisationFactory(name=name, country=countries[code], website=website)
+        for name, code, website in MEMBERS
+    ]
+    images = [
+        SiteImageFactory(
+            title=f"Demo picture {number + 1}",
+            file=ContentFile(generated_picture(colour=colour), name=f"demo-{number + 1}.jpg"),
+        )
+        for number, colour in enumerate(IMAGE_COLOURS)
+    ]
+    figures = build_figures()
+
+    article_index = ArticleIndexPageFactory(
+        parent=home,
+        title="Articles",
+        slug="articles",
+        show_in_menus=True,
+        intro="Reports from the network on impunity for crimes against free expression.",
+    )
+    statement_index = StatementIndexPageFactory(
+        parent=home,
+        title="Joint statements",
+        slug="statements",
+        show_in_menus=True,
+        intro="Statements signed by organisations of the network.",
+    )
+    articles = [
+        build_news_page(ArticlePageFactory, article_index, item, countries, topics, image)
+        for item, image in zip(ARTICLES, images, strict=False)
+    ]
+    statements = [
+        build_news_page(JointStatementPageFactory, statement_index, item, countries, topics)
+        for item in STATEMENTS
+    ]
+    for statement, item in zip(statements, STATEMENTS, strict=True):
+        add_signatories(statement, members[: item["members_signing"]], item["other_signatories"])
+    statements[1].signed_text = signed_text_document(statements[1].title)
+
+    campaign_index = CampaignIndexPageFactory(
+        parent=home, title="Campaigns", slug="campaigns", show_in_menus=True
+    )
+    campaign = CampaignPageFactory(
+        parent=campaign_index,
+        title="No Impunity",
+        slug="no-impunity",
+        teaser="Journalists, artists and activists are killed for what they say, and most of "
+        "these crimes go unpunished. We’re working to change this.",
+        intro=CAMPAIGN_INTRO,
+        hero_image=images[0],
+        hero_image_decorative=True,
+        body=campaign_body(figures, articles[0], topics["impunity"], statements, statement_index),
+    )
+    directory = MemberDirectoryPageFactory(
+        parent=home,
+        title="Members",
+        slug="members",
+        show_in_menus=True,
+        intro=f"The organisations of the network, by region and country. {DEMO_NOTE}",
+    )
+
+    home.title = "IFEX: No Impunity"
+    home.teaser = (
+        "Every day, citizens, journalists, artists and activists are harassed, tortured and "
+        "killed for expressing themselves. In the majority of these cases, no one is punished."
+    )
+    home.body = home_body(figures, campaign, directory)
+    for page in [
+        home,
+        article_index,
+        statement_index,
+        *articles,
+        *statements,
+        campaign_index,
+        campaign,
+        directory,
+    ]:
+        page.save_revision().publish()
+    return home
+
+
+def build_figures():
+    demo = "Demo value: staff replace it with the current figure from the source."
+    killed = ImpunityFigureFactory.build(
+        name="Journalists killed since 2006",
+        value=1700,
+        sentence="journalists and media workers have been killed since 2006.",
+        as_of=datetime.date(2025, 11, 2),
+        method_note=demo,
+        live=False,
+    )
+    unpunished = ImpunityFigureFactory.build(
+        ratio=True,
+        name="Cases unpunished",
+        sentence="cases go unpunished and see perpetrators walk free.",
+        as_of=datetime.date(2025, 11, 2),
+        method_note=demo,
+        live=False,
+    )
+    network = ImpunityFigureFactory.build(
+        member_count=True,
+        name="Organisations in the network",
+        sentence="organisations that make up the IFEX network are committed to ending impunity.",
+        method_note="Counted live from the member directory of this site.",
+        live=False,
+    )
+    for figure in (killed, unpunished, network):
+        figure.save()
+        figure.save_revision().publish()
+    return [killed, unpunished, network]
+
+
+def build_news_page(factory, parent, item, countries, topics, image=None):
+    organisation = item["organisation"]
+    return factory(
+        parent=parent,
+        title=item["title"],
+        slug=item["slug"],
+        date=item["date"],
+        teaser=item["teaser"],
+        hero_image=image,
+        hero_image_decorative=image is not None,
+        reporting_organisation=(
+            OrganisationFactory._meta.model.objects.get(name=organisation) if organisation else None
+        ),
+        body=demo_body(item["teaser"]),
+        countries=[countries[code] for code in item["countries"]],
+        topics=[topics[slug] for slug in item["topics"]],
+    )
+
+
+def demo_body(teaser):
+    return stream_data(
+        [
+            ("paragraph", f"<p><em>{DEMO_NOTE}</em></p>"),
+            ("pull_quote", {"quote": teaser.strip("“”"), "attribution": "From the original page"}),
+            ("heading", {"text": "What happened", "level": "h2"}),
+            (
+                "paragraph",
+                "<p>This demo body stands where the full report will go: the facts of the "
+                "case, what the authorities have and have not done, and what the network asks "
+                "of them.</p>",
+            ),
+            ("heading", {"text": "What the network asks", "level": "h2"}),
+            (
+                "paragraph",
+                "<ul><li>An independent, prompt and effective investigation.</li>"
+                "<li>Prosecution of those who ordered the crime as well as those who carried it "
+                "out.</li><li>Protection for the journalists and witnesses involved.</li></ul>",
+            ),
+        ]
+    )
+
+
+def add_signatories(statement, members, other_count):
+    signatories = [Signatory(organisation=member) for member in members]
+    signatories += [
+        Signatory(name=f"Demo signatory organisation {number}", url="")
+        for number in range(1, other_count + 1)
+    ]
+    statement.signatories = signatories
+
+
+def signed_text_document(title):
+    page = PillowImage.new("RGB", (1240, 1754), "white")
+    buffer = io.BytesIO()
+    page.save(buffer, "PDF")
+    return get_document_model().objects.create(
+        title=f"{title} (signed text, demo)",
+        file=ContentFile(buffer.getvalue(), name="signed-statement-demo.pdf"),
+        collection=Collection.get_first_root_node(),
+    )
+
+
+def stats_block(figures, heading):
+    return ("stats", {"heading": heading, "figures": [figure.pk for figure in figures]})
+
+
+def campaign_body(figures, lead_article, impunity, statements, statement_index):
+    return stream_data(
+        [
+            stats_block(figures, "The shocking facts about the problem of impunity:"),
+            ("featured", {"heading": "", "pages": [lead_article.pk]}),
+            (
+                "latest",
+                {
+                    "heading": "Recent Articles on Impunity",
+                    "content": "articles",
+                    "topic": impunity.pk,
+                    "country": None,
+                    "count": 4,
+                },
+            ),
+            (
+                "statements",
+                {"heading": "Joint Statements", "statements": [page.pk for page in statements]},
+            ),
+            (
+                "call_to_action",
+                {
+                    "heading": "Joint Statements",
+                    "text": "Read every joint statement the network has signed.",
+                    "link_page": statement_index.pk,
+                    "link_url": "",
+                    "link_text": "All joint statements",
+                },
+            ),
+        ]
+    )
+
+
+def home_body(figures, campaign, directory):
+    return stream_data(
+        [
+            stats_block(figures, "The shocking facts about the problem of impunity:"),
+            ("featured", {"heading": "Campaign", "pages": [campaign.pk]}),
+            (
+                "latest",
+                {
+                    "heading": "Latest articles and statements",
+                    "content": "both",
+                    "topic": None,
+                    "country": None,
+                    "count": 6,
+                },
+            ),
+            (
+                "call_to_action",
+                {
+                    "heading": "The network",
+                    "text": "Meet the organisations that make up the IFEX network.",
+                    "link_page": directory.pk,
+                    "link_url": "",
+                    "link_text": "See the members",
+                },
+            ),
+        ]
+    )

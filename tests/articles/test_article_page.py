@@ -1,0 +1,94 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from articles.factories import ArticlePageFactory
+from ifex.core.factories import CountryFactory, OrganisationFactory, SiteImageFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def haiti():
+    return CountryFactory(name="Haiti", iso_code="HT")
+
+
+@pytest.fixture
+def impunity():
+    return TopicFactory(name="Impunity", slug="impunity")
+
+
+def test_article_page_shows_its_content(client, article_index, haiti, impunity):
+    article = ArticlePageFactory(
+        parent=article_index,
+        title="Violence in Haiti",
+        teaser="Journalists were attacked.",
+        reporting_organisation=OrganisationFactory(name="Inter American Press Association"),
+        countries=[haiti],
+        topics=[impunity],
+    )
+    html = client.get(article.url).content.decode()
+    assert "<h1>Violence in Haiti</h1>" in html
+    assert "Journalists were attacked." in html
+    assert "Demo text: replace with the real report." in html
+    assert "Reported by Inter American Press Association" in html
+    assert f'<time datetime="{article.date:%Y-%m-%d}">' in html
+
+
+def test_countries_and_topics_link_to_the_filtered_index(client, article_index, haiti, impunity):
+    article = ArticlePageFactory(parent=article_index, countries=[haiti], topics=[impunity])
+    html = client.get(article.url).content.decode()
+    assert '<a href="/articles/?country=ht">Haiti</a>' in html
+    assert '<a href="/articles/?topic=impunity">Impunity</a>' in html
+
+
+def test_article_page_has_breadcrumbs(client, article_index):
+    article = ArticlePageFactory(parent=article_index, title="A report")
+    html = client.get(article.url).content.decode()
+    assert 'aria-label="Breadcrumb"' in html
+    assert '<a href="/articles/">Articles</a>' in html
+    assert '<span aria-current="page">A report</span>' in html
+
+
+def test_related_content_shares_a_topic_or_country_and_excludes_itself(
+    client, article_index, haiti, impunity
+):
+    article = ArticlePageFactory(parent=article_index, title="This one", countries=[haiti])
+    ArticlePageFactory(parent=article_index, title="Same country", countries=[haiti])
+    ArticlePageFactory(
+        parent=article_index, title="Same topic", countries=[CountryFactory()], topics=[impunity]
+    )
+    article.topics.set([impunity])
+    article.save()
+    ArticlePageFactory(parent=article_index, title="Unrelated", countries=[CountryFactory()])
+
+    related = client.get(article.url).context["related_pages"]
+    assert {page.title for page in related} == {"Same country", "Same topic"}
+
+
+def test_hero_image_needs_alt_text_or_the_decorative_choice(article_index):
+    image = SiteImageFactory(description="")
+    article = ArticlePageFactory.build(hero_image=image, hero_image_alt="", teaser="T")
+    with pytest.raises(ValidationError) as error:
+        article.clean()
+    assert "hero_image_alt" in error.value.message_dict
+
+    article.hero_image_decorative = True
+    article.clean()
+
+
+def test_hero_alt_text_falls_back_to_the_image_description(article_index):
+    image = SiteImageFactory(description="Journalists at a vigil")
+    article = ArticlePageFactory(parent=article_index, hero_image=image)
+    assert article.hero_alt_text == "Journalists at a vigil"
+
+
+def test_a_teaser_is_required(article_index):
+    article = ArticlePageFactory.build(teaser="  ")
+    with pytest.raises(ValidationError) as error:
+        article.clean()
+    assert "teaser" in error.value.message_dict
+
+
+def test_draft_article_is_not_public(client, article_index):
+    article = ArticlePageFactory(parent=article_index, live=False)
+    assert client.get(f"/articles/{article.slug}/").status_code == 404

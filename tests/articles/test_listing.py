@@ -1,0 +1,137 @@
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+
+from articles.factories import ArticlePageFactory
+from ifex.core.factories import (
+    CountryFactory,
+    SiteImageFactory,
+    TopicFactory,
+    generated_picture,
+)
+from ifex.core.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def philippines():
+    return CountryFactory(
+        name="Philippines", iso_code="PH", region=Region.objects.get(slug="asia-pacific")
+    )
+
+
+@pytest.fixture
+def haiti():
+    return CountryFactory(name="Haiti", iso_code="HT", region=Region.objects.get(slug="americas"))
+
+
+def titles(response):
+    return [page.title for page in response.context["listing"].items]
+
+
+def test_index_lists_newest_first(client, article_index):
+    for day, title in [(1, "Oldest"), (20, "Newest"), (10, "Middle")]:
+        ArticlePageFactory(parent=article_index, title=title, date=datetime.date(2025, 3, day))
+    assert titles(client.get("/articles/")) == ["Newest", "Middle", "Oldest"]
+
+
+def test_index_shows_twelve_a_page(client, article_index):
+    ArticlePageFactory.create_batch(14, parent=article_index)
+    assert len(titles(client.get("/articles/"))) == 12
+    assert len(titles(client.get("/articles/?page=2"))) == 2
+
+
+def test_filter_by_country_accepts_either_case(client, article_index, philippines, haiti):
+    ArticlePageFactory(parent=article_index, title="Manila", countries=[philippines])
+    ArticlePageFactory(parent=article_index, title="Port-au-Prince", countries=[haiti])
+    assert titles(client.get("/articles/?country=ph")) == ["Manila"]
+    assert titles(client.get("/articles/?country=PH")) == ["Manila"]
+
+
+def test_filter_by_region(client, article_index, philippines, haiti):
+    ArticlePageFactory(parent=article_index, title="Manila", countries=[philippines, haiti])
+    ArticlePageFactory(parent=article_index, title="Port-au-Prince", countries=[haiti])
+    assert titles(client.get("/articles/?region=asia-pacific")) == ["Manila"]
+    assert sorted(titles(client.get("/articles/?region=americas"))) == [
+        "Manila",
+        "Port-au-Prince",
+    ]
+
+
+def test_filter_by_topic_and_year(client, article_index):
+    impunity = TopicFactory(name="Impunity", slug="impunity")
+    ArticlePageFactory(
+        parent=article_index, title="2024", topics=[impunity], date=datetime.date(2024, 5, 1)
+    )
+    ArticlePageFactory(
+        parent=article_index, title="2025", topics=[impunity], date=datetime.date(2025, 5, 1)
+    )
+    ArticlePageFactory(parent=article_index, title="Other", date=datetime.date(2025, 6, 1))
+    assert titles(client.get("/articles/?topic=impunity&year=2025")) == ["2025"]
+
+
+def test_active_filters_are_shown_with_links_that_remove_them(client, article_index, haiti):
+    impunity = TopicFactory(name="Impunity", slug="impunity")
+    ArticlePageFactory(parent=article_index, countries=[haiti], topics=[impunity])
+    html = client.get("/articles/?country=ht&topic=impunity").content.decode()
+    assert 'href="?topic=impunity">Country: Haiti' in html
+    assert 'href="?country=ht">Topic: Impunity' in html
+
+
+def test_page_links_keep_the_filters(client, article_index, haiti):
+    ArticlePageFactory.create_batch(13, parent=article_index, countries=[haiti])
+    html = client.get("/articles/?country=ht").content.decode()
+    assert 'href="?country=ht&amp;page=2"' in html
+
+
+@pytest.mark.parametrize(
+    ("page", "expected_number"),
+    [("abc", 1), ("99999", 2), ("-1", 1), ("0", 1), ("2.5", 1), ("", 1)],
+)
+def test_a_bad_page_number_gives_the_nearest_page(client, article_index, page, expected_number):
+    ArticlePageFactory.create_batch(13, parent=article_index)
+    response = client.get("/articles/", {"page": page})
+    assert response.status_code == 200
+    assert response.context["listing"].page.number == expected_number
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"country": "zz"},
+        {"country": "\x00"},
+        {"topic": "<script>alert(1)</script>"},
+        {"region": "atlantis"},
+        {"year": "abc"},
+        {"year": "1850"},
+    ],
+)
+def test_an_unknown_filter_value_is_a_404_without_reflecting_it(client, article_index, query):
+    response = client.get("/articles/", query)
+    assert response.status_code == 404
+    assert b"<script>alert" not in response.content
+    assert b"Page not found" in response.content
+
+
+def add_illustrated_articles(index, count, topic, country):
+    for _ in range(count):
+        image = SiteImageFactory(file=ContentFile(generated_picture(320, 180), name="small.jpg"))
+        ArticlePageFactory(parent=index, hero_image=image, topics=[topic], countries=[country])
+
+
+def test_index_query_count_does_not_grow_with_items(
+    client, article_index, haiti, django_assert_max_num_queries
+):
+    topic = TopicFactory()
+    add_illustrated_articles(article_index, 3, topic, haiti)
+    client.get("/articles/")  # renditions are made on first view; count the views after
+    with django_assert_max_num_queries(30) as three_items:
+        client.get("/articles/")
+    budget = len(three_items)  # read now: the next request resets the query log
+    add_illustrated_articles(article_index, 9, topic, haiti)
+    client.get("/articles/")
+    with django_assert_max_num_queries(budget):
+        response = client.get("/articles/")
+    assert len(titles(response)) == 12

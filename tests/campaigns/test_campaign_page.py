@@ -1,0 +1,114 @@
+import datetime
+
+import pytest
+
+from articles.factories import ArticlePageFactory, JointStatementPageFactory
+from articles.models import Signatory
+from campaigns.factories import CampaignIndexPageFactory, CampaignPageFactory
+from ifex.core.factories import CountryFactory, TopicFactory, stream_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def campaigns(home):
+    return CampaignIndexPageFactory(parent=home)
+
+
+def latest_block(**options):
+    value = {"heading": "Latest", "content": "both", "topic": None, "country": None, "count": 4}
+    value.update(options)
+    return ("latest", value)
+
+
+def test_latest_content_block_filters_by_topic(client, campaigns, article_index):
+    impunity = TopicFactory(slug="impunity")
+    ArticlePageFactory(parent=article_index, title="On impunity", topics=[impunity])
+    ArticlePageFactory(parent=article_index, title="Something else")
+    page = CampaignPageFactory(
+        parent=campaigns, body=stream_data([latest_block(content="articles", topic=impunity.pk)])
+    )
+    html = client.get(page.url).content.decode()
+    assert "On impunity" in html
+    assert "Something else" not in html
+
+
+def test_latest_content_block_mixes_articles_and_statements_newest_first(
+    client, campaigns, article_index, statement_index
+):
+    ArticlePageFactory(parent=article_index, title="Old article", date=datetime.date(2024, 1, 1))
+    JointStatementPageFactory(
+        parent=statement_index, title="New statement", date=datetime.date(2025, 1, 1)
+    )
+    page = CampaignPageFactory(parent=campaigns, body=stream_data([latest_block(count=2)]))
+    html = client.get(page.url).content.decode()
+    assert 0 < html.index("New statement") < html.index("Old article")
+
+
+def test_latest_content_block_filters_by_country(client, campaigns, article_index):
+    haiti = CountryFactory(iso_code="HT", name="Haiti")
+    ArticlePageFactory(parent=article_index, title="In Haiti", countries=[haiti])
+    ArticlePageFactory(parent=article_index, title="Elsewhere")
+    page = CampaignPageFactory(parent=campaigns, body=stream_data([latest_block(country=haiti.pk)]))
+    html = client.get(page.url).content.decode()
+    assert "In Haiti" in html and "Elsewhere" not in html
+
+
+def test_joint_statements_block_shows_chosen_statements_with_their_count(
+    client, campaigns, statement_index
+):
+    chosen = JointStatementPageFactory(parent=statement_index, title="Chosen statement")
+    chosen.signatories = [Signatory(name="A"), Signatory(name="B")]
+    chosen.save_revision().publish()
+    JointStatementPageFactory(parent=statement_index, title="Not chosen")
+    page = CampaignPageFactory(
+        parent=campaigns,
+        body=stream_data([("statements", {"heading": "Statements", "statements": [chosen.pk]})]),
+    )
+    html = client.get(page.url).content.decode()
+    assert "Chosen statement" in html and "Not chosen" not in html
+    assert "Signed by 2 organisations" in html
+
+
+def test_featured_block_skips_unpublished_pages(client, campaigns, article_index):
+    shown = ArticlePageFactory(parent=article_index, title="Featured and live")
+    hidden = ArticlePageFactory(parent=article_index, title="Featured draft", live=False)
+    page = CampaignPageFactory(
+        parent=campaigns,
+        body=stream_data([("featured", {"heading": "", "pages": [hidden.pk, shown.pk]})]),
+    )
+    html = client.get(page.url).content.decode()
+    assert "Featured and live" in html and "Featured draft" not in html
+
+
+def test_call_to_action_links_to_a_page(client, campaigns, statement_index):
+    cta = {
+        "heading": "Act now",
+        "text": "Read the statements.",
+        "link_page": statement_index.pk,
+        "link_url": "",
+        "link_text": "All statements",
+    }
+    page = CampaignPageFactory(parent=campaigns, body=stream_data([("call_to_action", cta)]))
+    html = client.get(page.url).content.decode()
+    assert '<a class="button" href="/statements/">All statements</a>' in html
+
+
+def test_campaign_page_query_count_does_not_grow_with_content(
+    client, campaigns, article_index, statement_index, django_assert_max_num_queries
+):
+    page = CampaignPageFactory(
+        parent=campaigns,
+        body=stream_data([latest_block(count=12), ("statements", {"statements": []})]),
+    )
+    ArticlePageFactory.create_batch(2, parent=article_index)
+    JointStatementPageFactory.create_batch(2, parent=statement_index)
+    client.get(page.url)
+    with django_assert_max_num_queries(60) as few:
+        client.get(page.url)
+    budget = len(few)
+    ArticlePageFactory.create_batch(8, parent=article_index)
+    JointStatementPageFactory.create_batch(4, parent=statement_index)
+    client.get(page.url)
+    with django_assert_max_num_queries(budget):
+        client.get(page.url)
