@@ -19,7 +19,13 @@ from articles.factories import (
     JointStatementPageFactory,
     StatementIndexPageFactory,
 )
-from articles.models import Signatory
+from articles.models import (
+    ArticleIndexPage,
+    ArticlePage,
+    JointStatementPage,
+    Signatory,
+    StatementIndexPage,
+)
 from ifex.core.factories import (
     CountryFactory,
     OrganisationFactory,
@@ -36,7 +42,13 @@ from .factories import (
     ImpunityFigureFactory,
     MemberDirectoryPageFactory,
 )
-from .models import HomePage, ImpunityFigure
+from .models import (
+    CampaignIndexPage,
+    CampaignPage,
+    HomePage,
+    ImpunityFigure,
+    MemberDirectoryPage,
+)
 
 DEMO_NOTE = "Demo content: staff replace this text with the network's own."
 
@@ -209,7 +221,19 @@ IMAGE_COLOURS = [(120, 28, 24), (24, 60, 110), (40, 90, 60), (90, 60, 20), (70, 
 
 
 def site_has_content() -> bool:
-    return Page.objects.filter(depth__gt=2).exists() or ImpunityFigure.objects.exists()
+    """The site sections come from migrations; content is anything editors or the demo made."""
+    return (
+        Page.objects.type(ArticlePage, JointStatementPage, CampaignPage).exists()
+        or ImpunityFigure.objects.exists()
+    )
+
+
+def section(model, factory, home, **fields):
+    """The section page the migrations made, or a new one if someone deleted it."""
+    page = model.objects.child_of(home).first() or factory(parent=home, **fields)
+    for name, value in fields.items():
+        setattr(page, name, value)
+    return page
 
 
 @transaction.atomic
@@ -233,15 +257,19 @@ def build_demo_site() -> HomePage:
     ]
     figures = build_figures()
 
-    article_index = ArticleIndexPageFactory(
-        parent=home,
+    article_index = section(
+        ArticleIndexPage,
+        ArticleIndexPageFactory,
+        home,
         title="Articles",
         slug="articles",
         show_in_menus=True,
         intro="Reports from the network on impunity for crimes against free expression.",
     )
-    statement_index = StatementIndexPageFactory(
-        parent=home,
+    statement_index = section(
+        StatementIndexPage,
+        StatementIndexPageFactory,
+        home,
         title="Joint statements",
         slug="statements",
         show_in_menus=True,
@@ -259,8 +287,13 @@ def build_demo_site() -> HomePage:
         add_signatories(statement, members[: item["members_signing"]], item["other_signatories"])
     statements[1].signed_text = signed_text_document(statements[1].title)
 
-    campaign_index = CampaignIndexPageFactory(
-        parent=home, title="Campaigns", slug="campaigns", show_in_menus=True
+    campaign_index = section(
+        CampaignIndexPage,
+        CampaignIndexPageFactory,
+        home,
+        title="Campaigns",
+        slug="campaigns",
+        show_in_menus=True,
     )
     campaign = CampaignPageFactory(
         parent=campaign_index,
@@ -273,8 +306,10 @@ def build_demo_site() -> HomePage:
         hero_image_decorative=True,
         body=campaign_body(figures, articles[0], topics["impunity"], statements, statement_index),
     )
-    directory = MemberDirectoryPageFactory(
-        parent=home,
+    directory = section(
+        MemberDirectoryPage,
+        MemberDirectoryPageFactory,
+        home,
         title="Members",
         slug="members",
         show_in_menus=True,

@@ -34,10 +34,12 @@ class MemberDirectoryPageFactory(wagtail_factories.PageFactory):
 
 
 class ImpunityFigureFactory(DjangoModelFactory):
-    """A published figure; pass live=False for one that was never published."""
+    """A published figure (with its published revision, as the admin makes it);
+    pass live=False for one that was never published."""
 
     class Meta:
         model = ImpunityFigure
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Figure {n}")
     kind = ImpunityFigure.Kind.COUNT
@@ -60,3 +62,8 @@ class ImpunityFigureFactory(DjangoModelFactory):
             source_url="",
             as_of=None,
         )
+
+    @factory.post_generation
+    def publish(figure, create, extracted, **kwargs):
+        if create and figure.live:
+            figure.save_revision().publish()

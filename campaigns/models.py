@@ -1,3 +1,6 @@
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -20,6 +23,10 @@ from ifex.core.models import BasePage, Organisation
 
 from .blocks import CampaignStreamBlock
 from .live_counts import LIVE_COUNTS, live_count_choices
+
+
+def stale_before():
+    return timezone.localdate() - datetime.timedelta(days=settings.FIGURE_STALE_AFTER_DAYS)
 
 
 class HomePage(BasePage):
@@ -99,6 +106,11 @@ class MemberDirectoryPage(BasePage):
         return context
 
 
+class ImpunityFigureQuerySet(models.QuerySet):
+    def stale(self):
+        return self.exclude(kind=ImpunityFigure.Kind.LIVE).filter(as_of__lt=stale_before())
+
+
 class ImpunityFigure(
     WorkflowMixin,
     DraftStateMixin,
@@ -150,6 +162,8 @@ class ImpunityFigure(
     method_note = models.TextField(
         _("how we count"), blank=True, help_text=_("Optional: how the figure is counted.")
     )
+
+    objects = ImpunityFigureQuerySet.as_manager()
 
     panels = [
         FieldPanel("name"),
@@ -232,6 +246,13 @@ class ImpunityFigure(
     def display_as_of(self):
         """A live count is true today; any other figure on the date staff gave."""
         return timezone.localdate() if self.live_source else self.as_of
+
+    @property
+    def is_stale(self) -> bool:
+        """True when the figure's date is older than staff want: time to check the source."""
+        if self.live_source or not self.as_of:
+            return False
+        return self.as_of < stale_before()
 
     def get_preview_template(self, request, mode_name):
         return "campaigns/previews/impunity_figure.html"

@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,13 +44,42 @@ def main() -> int:
         ):
             manage(*command)
         print_welcome(port)
-        return serve(port)
+        scheduler = ScheduledPublisher(int(os.environ.get("PUBLISH_SCHEDULED_EVERY", "60")))
+        scheduler.start()
+        try:
+            return serve(port)
+        finally:
+            scheduler.stop()
     except subprocess.CalledProcessError as error:
         print(f"ifex: `manage.py {' '.join(error.cmd[2:])}` failed; see the lines above.")
         return 1
     finally:
         if server is not None:
             server.stop()
+
+
+class ScheduledPublisher(threading.Thread):
+    """Runs `manage.py publish_scheduled` every so many seconds, so go-live dates just work.
+
+    On a server, a cron job or systemd timer runs the same command instead (README.md).
+    """
+
+    def __init__(self, every_seconds: int):
+        super().__init__(daemon=True, name="publish_scheduled")
+        self.every_seconds = max(every_seconds, 1)
+        self.stopping = threading.Event()
+
+    def run(self):
+        while not self.stopping.wait(self.every_seconds):
+            subprocess.run(
+                [sys.executable, str(BASE_DIR / "manage.py"), "publish_scheduled"],
+                cwd=BASE_DIR,
+                stdout=subprocess.DEVNULL,
+                check=False,
+            )
+
+    def stop(self):
+        self.stopping.set()
 
 
 def read_port() -> int | None:

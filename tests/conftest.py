@@ -49,16 +49,31 @@ def home(db):
 
 @pytest.fixture
 def article_index(home):
-    from articles.factories import ArticleIndexPageFactory
+    """The site sections are made by migrations, as on every real site."""
+    from articles.models import ArticleIndexPage
 
-    return ArticleIndexPageFactory(parent=home, slug="articles")
+    return ArticleIndexPage.objects.get()
 
 
 @pytest.fixture
 def statement_index(home):
-    from articles.factories import StatementIndexPageFactory
+    from articles.models import StatementIndexPage
 
-    return StatementIndexPageFactory(parent=home, slug="statements")
+    return StatementIndexPage.objects.get()
+
+
+@pytest.fixture
+def campaign_index(home):
+    from campaigns.models import CampaignIndexPage
+
+    return CampaignIndexPage.objects.get()
+
+
+@pytest.fixture
+def directory(home):
+    from campaigns.models import MemberDirectoryPage
+
+    return MemberDirectoryPage.objects.get()
 
 
 @pytest.fixture

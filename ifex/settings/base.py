@@ -166,3 +166,14 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "jpeg", "gif": "gif"}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
+
+# Demo logins `make run` creates, one per editorial role: username -> group (see
+# campaigns/migrations/0005_editorial_roles.py). The admin is a superuser.
+DEMO_ROLE_USERS = {
+    "editor": "Editors",
+    "campaigner": "Campaign staff",
+    "moderator": "Moderators",
+}
+
+# An impunity figure whose "as of" date is older than this is flagged for checking in the admin.
+FIGURE_STALE_AFTER_DAYS = env_int("FIGURE_STALE_AFTER_DAYS", 180)

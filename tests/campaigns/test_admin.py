@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from campaigns.factories import CampaignIndexPageFactory, ImpunityFigureFactory
+from campaigns.factories import ImpunityFigureFactory
 from campaigns.models import ImpunityFigure
 
 pytestmark = pytest.mark.django_db
@@ -72,8 +72,8 @@ def test_add_page_forms_open(admin_client, request, index_fixture, model_name):
     assert admin_client.get(url).status_code == 200
 
 
-def test_campaign_page_form_offers_the_campaign_blocks(admin_client, home):
-    index = CampaignIndexPageFactory(parent=home)
+def test_campaign_page_form_offers_the_campaign_blocks(admin_client, campaign_index):
+    index = campaign_index
     url = reverse("wagtailadmin_pages:add", args=["campaigns", "campaignpage", index.pk])
     html = admin_client.get(url).content.decode()
     for label in ("Impunity figures", "Latest content", "Call to action", "Joint statements"):

@@ -4,15 +4,15 @@ import pytest
 
 from articles.factories import ArticlePageFactory, JointStatementPageFactory
 from articles.models import Signatory
-from campaigns.factories import CampaignIndexPageFactory, CampaignPageFactory
+from campaigns.factories import CampaignPageFactory
 from ifex.core.factories import CountryFactory, TopicFactory, stream_data
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def campaigns(home):
-    return CampaignIndexPageFactory(parent=home)
+def campaigns(campaign_index):
+    return campaign_index
 
 
 def latest_block(**options):

@@ -41,3 +41,17 @@ def test_running_again_keeps_the_password_an_admin_changed(var_dir):
     call_command("ensure_demo_users", stdout=StringIO())
     admin.refresh_from_db()
     assert admin.check_password("changed-by-the-admin")
+
+
+def test_one_demo_user_per_role_joins_its_group(var_dir):
+    call_command("ensure_demo_users", stdout=StringIO())
+    logins = json.loads((var_dir / "demo-logins.json").read_text())
+    for username, group in {
+        "editor": "Editors",
+        "campaigner": "Campaign staff",
+        "moderator": "Moderators",
+    }.items():
+        user = get_user_model().objects.get(username=username)
+        assert user.groups.filter(name=group).exists()
+        assert not user.is_superuser
+        assert user.check_password(logins[username])

@@ -1,0 +1,223 @@
+"""Each role against each action, through the admin's own views (issue: editorial roles)."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from wagtail.models import Page
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+from articles.factories import ArticlePageFactory, JointStatementPageFactory
+from campaigns.factories import CampaignPageFactory, ImpunityFigureFactory
+from campaigns.models import ImpunityFigure
+
+pytestmark = pytest.mark.django_db
+
+ROLES = {"editor": "Editors", "campaigner": "Campaign staff", "moderator": "Moderators"}
+
+
+@pytest.fixture
+def login_as(client, django_user_model):
+    def login(role):
+        user = django_user_model.objects.create_user(role, f"{role}@example.org", "pw")
+        user.groups.add(Group.objects.get(name=ROLES[role]))
+        client.force_login(user)
+        return user
+
+    return login
+
+
+def news_form(page, title, **extra):
+    data = nested_form_data(
+        {
+            "title": title,
+            "slug": page.slug,
+            "date": page.date.isoformat(),
+            "teaser": page.teaser or "A teaser.",
+            "body": streamfield([("paragraph", rich_text("<p>Body text.</p>"))]),
+            "comments": inline_formset([]),
+            **extra,
+        }
+    )
+    return data
+
+
+def statement_form(page, title, **extra):
+    return news_form(page, title, signatories=inline_formset([]), **extra)
+
+
+def campaign_form(page, title, **extra):
+    return nested_form_data(
+        {
+            "title": title,
+            "slug": page.slug,
+            "teaser": page.teaser,
+            "intro": page.intro,
+            "body": streamfield([]),
+            "comments": inline_formset([]),
+            **extra,
+        }
+    )
+
+
+def figure_form(figure, **changes):
+    data = {
+        "name": figure.name,
+        "kind": figure.kind,
+        "value": figure.value,
+        "out_of": figure.out_of or "",
+        "live_count": figure.live_count,
+        "sentence": figure.sentence,
+        "source_name": figure.source_name,
+        "source_url": figure.source_url,
+        "as_of": figure.as_of.isoformat() if figure.as_of else "",
+        "method_note": figure.method_note,
+    }
+    data.update(changes)
+    return data
+
+
+def live_title(page):
+    return Page.objects.get(pk=page.pk).title
+
+
+def draft_title(page):
+    return Page.objects.get(pk=page.pk).get_latest_revision_as_object().title
+
+
+# --- actions: each returns True when the role could do it -------------------------------
+
+
+def edit_article(client, article_index, **_):
+    article = ArticlePageFactory(parent=article_index, title="Original")
+    url = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    client.post(url, news_form(article, "Edited draft"))
+    return draft_title(article) == "Edited draft"
+
+
+def publish_article(client, article_index, **_):
+    article = ArticlePageFactory(parent=article_index, title="Original")
+    url = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    client.post(url, {**news_form(article, "Published edit"), "action-publish": "publish"})
+    return live_title(article) == "Published edit"
+
+
+def delete_article(client, article_index, **_):
+    article = ArticlePageFactory(parent=article_index)
+    client.post(reverse("wagtailadmin_pages:delete", args=[article.pk]))
+    return not Page.objects.filter(pk=article.pk).exists()
+
+
+def create_statement(client, statement_index, **_):
+    url = reverse(
+        "wagtailadmin_pages:add", args=["articles", "jointstatementpage", statement_index.pk]
+    )
+    template = JointStatementPageFactory.build(slug="new-statement")
+    client.post(url, statement_form(template, "New statement"))
+    return Page.objects.child_of(statement_index).filter(slug="new-statement").exists()
+
+
+def publish_statement(client, statement_index, **_):
+    statement = JointStatementPageFactory(parent=statement_index, title="Original")
+    url = reverse("wagtailadmin_pages:edit", args=[statement.pk])
+    client.post(url, {**statement_form(statement, "Published edit"), "action-publish": "1"})
+    return live_title(statement) == "Published edit"
+
+
+def change_figures(client, **_):
+    figure = ImpunityFigureFactory(value=1700)
+    url = reverse("wagtailsnippets_campaigns_impunityfigure:edit", args=[figure.pk])
+    client.post(url, figure_form(figure, value=1800))
+    figure.refresh_from_db()
+    return figure.latest_revision is not None and figure.latest_revision.content["value"] == 1800
+
+
+def publish_figures(client, **_):
+    figure = ImpunityFigureFactory(value=1700)
+    url = reverse("wagtailsnippets_campaigns_impunityfigure:edit", args=[figure.pk])
+    client.post(url, {**figure_form(figure, value=1800), "action-publish": "1"})
+    return ImpunityFigure.objects.get(pk=figure.pk).value == 1800
+
+
+def edit_campaign_page(client, campaign_index, **_):
+    campaign = CampaignPageFactory(parent=campaign_index, title="Original")
+    client.post(
+        reverse("wagtailadmin_pages:edit", args=[campaign.pk]), campaign_form(campaign, "Draft")
+    )
+    return draft_title(campaign) == "Draft"
+
+
+def publish_campaign_page(client, campaign_index, **_):
+    campaign = CampaignPageFactory(parent=campaign_index, title="Original")
+    client.post(
+        reverse("wagtailadmin_pages:edit", args=[campaign.pk]),
+        {**campaign_form(campaign, "Published"), "action-publish": "1"},
+    )
+    return live_title(campaign) == "Published"
+
+
+def approve_statement(client, statement_index, django_user_model, **_):
+    author = django_user_model.objects.create_user("author", "a@example.org", "pw")
+    statement = JointStatementPageFactory(parent=statement_index, title="Awaiting review")
+    revision = statement.save_revision(user=author)
+    workflow = statement.get_workflow()
+    workflow.start(statement, author)
+    task_state = statement.current_workflow_task_state
+    url = reverse(
+        "wagtailadmin_pages:workflow_action", args=[statement.pk, "approve", task_state.pk]
+    )
+    client.post(url, {"comment": ""})
+    statement.refresh_from_db()
+    return statement.live_revision_id == revision.pk
+
+
+def manage_users(client, **_):
+    return client.get(reverse("wagtailusers_users:index")).status_code == 200
+
+
+ALLOWED = {
+    # action: the roles that may do it
+    edit_article: {"editor"},
+    publish_article: {"editor"},
+    delete_article: {"editor"},
+    create_statement: {"editor"},
+    publish_statement: {"moderator"},
+    approve_statement: {"moderator"},
+    change_figures: {"campaigner"},
+    publish_figures: {"campaigner"},
+    edit_campaign_page: {"campaigner"},
+    publish_campaign_page: {"campaigner"},
+    manage_users: set(),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", ALLOWED, ids=lambda action: action.__name__)
+def test_permission_matrix(
+    role,
+    action,
+    login_as,
+    client,
+    article_index,
+    statement_index,
+    campaign_index,
+    django_user_model,
+):
+    login_as(role)
+    could = action(
+        client,
+        article_index=article_index,
+        statement_index=statement_index,
+        campaign_index=campaign_index,
+        django_user_model=django_user_model,
+    )
+    assert could == (role in ALLOWED[action])
+
+
+def test_superuser_manages_users(admin_client):
+    assert admin_client.get(reverse("wagtailusers_users:index")).status_code == 200
+
+
+def test_only_joint_statements_go_through_review(article_index, statement_index, campaign_index):
+    assert statement_index.get_workflow().name == "Joint statement review"
+    assert article_index.get_workflow() is None
+    assert campaign_index.get_workflow() is None

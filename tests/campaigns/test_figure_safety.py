@@ -1,0 +1,193 @@
+"""History, revert, locking, scheduling and the stale reminder for the impunity figures."""
+
+import datetime
+from io import StringIO
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.factories import ImpunityFigureFactory
+from campaigns.models import ImpunityFigure
+from tests.campaigns.test_editorial_roles import figure_form
+
+pytestmark = pytest.mark.django_db
+
+
+def staff_client(django_user_model, username):
+    user = django_user_model.objects.create_user(username, f"{username}@example.org", "pw")
+    user.groups.add(Group.objects.get(name="Campaign staff"))
+    client = Client()
+    client.force_login(user)
+    return client, user
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return staff_client(django_user_model, "campaigner")
+
+
+def url(name, *args):
+    return reverse(f"wagtailsnippets_campaigns_impunityfigure:{name}", args=args)
+
+
+def publish_value(client, figure, value, **changes):
+    response = client.post(
+        url("edit", figure.pk),
+        {**figure_form(figure, value=value, **changes), "action-publish": "1"},
+    )
+    assert response.status_code == 302, response.content[:2000]
+    figure.refresh_from_db()
+    return figure
+
+
+def test_every_change_is_a_revision_with_author_and_time(staff):
+    client, user = staff
+    figure = ImpunityFigureFactory(value=1700)
+    publish_value(client, figure, 1750)
+    publish_value(client, figure, 1800)
+    revisions = list(figure.revisions.filter(user=user).order_by("created_at"))
+    assert [revision.content["value"] for revision in revisions] == [1750, 1800]
+    assert all(revision.user == user and revision.created_at for revision in revisions)
+    history = client.get(url("history", figure.pk))
+    assert history.status_code == 200
+    assert b"campaigner" in history.content
+
+
+def test_two_revisions_can_be_compared(staff):
+    client, _ = staff
+    figure = ImpunityFigureFactory(value=1700)
+    publish_value(client, figure, 1750)
+    publish_value(client, figure, 1800)
+    first, second = figure.revisions.order_by("created_at")[1:]
+    response = client.get(url("revisions_compare", figure.pk, first.pk, second.pk))
+    assert response.status_code == 200
+    assert b"1750" in response.content and b"1800" in response.content
+
+
+def test_figures_can_be_reverted_to_an_earlier_revision(staff):
+    client, _ = staff
+    figure = ImpunityFigureFactory(value=1700)
+    publish_value(client, figure, 1750)
+    first = figure.latest_revision
+    publish_value(client, figure, 1800)
+
+    revert_url = url("revisions_revert", figure.pk, first.pk)
+    form = client.get(revert_url)
+    assert form.status_code == 200 and b'value="1750"' in form.content
+    response = client.post(revert_url, {**figure_form(figure, value=1750), "action-publish": "1"})
+    assert response.status_code == 302
+    figure.refresh_from_db()
+    assert figure.value == 1750
+    assert figure.revisions.count() == 4, "reverting adds a revision; nothing is lost"
+
+
+def test_a_locked_figure_cannot_be_overwritten_by_someone_else(staff, django_user_model):
+    holder, _ = staff
+    figure = ImpunityFigureFactory(value=1700)
+    assert holder.post(url("lock", figure.pk)).status_code == 302
+    figure.refresh_from_db()
+    assert figure.locked
+
+    other, _ = staff_client(django_user_model, "other-campaigner")
+    response = other.post(
+        url("edit", figure.pk), {**figure_form(figure, value=9999), "action-publish": "1"}
+    )
+    figure.refresh_from_db()
+    assert figure.value == 1700
+    assert not figure.revisions.filter(content__value=9999).exists()
+    assert response.status_code == 200
+    assert b"could not be saved as it is locked" in response.content, "told, not silently lost"
+
+    publish_value(holder, figure, 1800)
+    assert figure.value == 1800, "the person holding the lock can still publish"
+
+
+def test_a_scheduled_figure_goes_live_with_publish_scheduled(staff):
+    client, _ = staff
+    figure = ImpunityFigureFactory(value=1700)
+    go_live = timezone.now() + datetime.timedelta(hours=1)
+    client.post(
+        url("edit", figure.pk),
+        {
+            **figure_form(figure, value=1800),
+            "go_live_at": go_live.strftime("%Y-%m-%d %H:%M"),
+            "action-publish": "1",
+        },
+    )
+    figure.refresh_from_db()
+    assert figure.value == 1700, "not before its time"
+    assert figure.revisions.filter(approved_go_live_at__isnull=False).exists()
+
+    call_command("publish_scheduled", stdout=StringIO())
+    figure.refresh_from_db()
+    assert figure.value == 1700
+
+    two_hours_later = timezone.now() + datetime.timedelta(hours=2)
+    with mock.patch("django.utils.timezone.now", return_value=two_hours_later):
+        call_command("publish_scheduled", stdout=StringIO())
+    figure.refresh_from_db()
+    assert figure.value == 1800
+
+
+def test_public_history_shows_published_values_in_order(staff, client):
+    admin_side, _ = staff
+    figure = ImpunityFigureFactory(value=1700, live=False)
+    publish_value(admin_side, figure, 1700, as_of="2024-11-02", method_note="Counted by UNESCO.")
+    publish_value(admin_side, figure, 1800, as_of="2025-11-02")
+    admin_side.post(url("edit", figure.pk), figure_form(figure, value=9999))  # a draft
+
+    html = client.get("/how-we-count/").content.decode()
+    first, second = html.index(">1,700<"), html.index(">1,800<")
+    assert first < second
+    assert "2 November 2024" in html and "2 November 2025" in html
+    assert "Counted by UNESCO." in html
+    assert "9,999" not in html, "drafts never show"
+
+
+def test_stats_block_links_to_the_public_history(client, campaign_index):
+    from campaigns.factories import CampaignPageFactory
+    from ifex.core.factories import stream_data
+
+    figure = ImpunityFigureFactory()
+    page = CampaignPageFactory(
+        parent=campaign_index,
+        body=stream_data([("stats", {"heading": "", "figures": [figure.pk]})]),
+    )
+    assert 'href="/how-we-count/"' in client.get(page.url).content.decode()
+
+
+def test_old_figures_are_flagged_for_checking(settings):
+    settings.FIGURE_STALE_AFTER_DAYS = 180
+    today = timezone.localdate()
+    old = ImpunityFigureFactory(as_of=today - datetime.timedelta(days=181))
+    fresh = ImpunityFigureFactory(as_of=today - datetime.timedelta(days=10))
+    live = ImpunityFigureFactory(member_count=True)
+    assert old.is_stale and not fresh.is_stale and not live.is_stale
+    assert list(ImpunityFigure.objects.stale()) == [old]
+
+
+def test_the_stale_limit_is_configurable(settings):
+    figure = ImpunityFigureFactory(as_of=timezone.localdate() - datetime.timedelta(days=40))
+    settings.FIGURE_STALE_AFTER_DAYS = 30
+    assert figure.is_stale
+    settings.FIGURE_STALE_AFTER_DAYS = 60
+    assert not figure.is_stale
+
+
+def test_dashboard_lists_stale_figures_for_campaign_staff(staff):
+    client, _ = staff
+    ImpunityFigureFactory(name="Old count", as_of=datetime.date(2020, 1, 1))
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Impunity figures to check" in html and "Old count" in html
+
+
+def test_figure_listing_flags_stale_figures(staff):
+    client, _ = staff
+    ImpunityFigureFactory(name="Old count", as_of=datetime.date(2020, 1, 1))
+    html = client.get(url("list")).content.decode()
+    assert "Needs checking" in html

@@ -1,0 +1,89 @@
+"""A joint statement goes out in dozens of organisations' names: it is reviewed first."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+from wagtail.models import Page, TaskState, WorkflowState
+
+from articles.factories import JointStatementPageFactory
+from tests.campaigns.test_editorial_roles import statement_form
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_client(django_user_model):
+    editor = django_user_model.objects.create_user("editor", "e@example.org", "pw")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def moderator_client(django_user_model):
+    moderator = django_user_model.objects.create_user("moderator", "m@example.org", "pw")
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    client = Client()
+    client.force_login(moderator)
+    return client
+
+
+def submit(client, statement, title):
+    url = reverse("wagtailadmin_pages:edit", args=[statement.pk])
+    response = client.post(url, {**statement_form(statement, title), "action-submit": "1"})
+    assert response.status_code == 302
+
+
+def act(client, statement, action, comment=""):
+    task_state = Page.objects.get(pk=statement.pk).specific.current_workflow_task_state
+    url = reverse("wagtailadmin_pages:workflow_action", args=[statement.pk, action, task_state.pk])
+    response = client.post(url, {"comment": comment})
+    assert response.status_code in (200, 302)
+
+
+def test_statement_review_reject_resubmit_approve(
+    editor_client, moderator_client, statement_index, client
+):
+    statement = JointStatementPageFactory(parent=statement_index, title="Draft", live=False)
+
+    submit(editor_client, statement, "Call for justice")
+    workflow_state = WorkflowState.objects.get(base_content_type__model="page")
+    assert workflow_state.workflow.name == "Joint statement review"
+    assert workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
+
+    act(moderator_client, statement, "reject", comment="Add the signatories from Asia first.")
+    workflow_state.refresh_from_db()
+    assert workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    assert TaskState.objects.filter(status=TaskState.STATUS_REJECTED).exists()
+    assert "Add the signatories from Asia first." in (
+        TaskState.objects.get(status=TaskState.STATUS_REJECTED).get_comment()
+    )
+    assert client.get(f"/statements/{statement.slug}/").status_code == 404
+
+    submit(editor_client, statement, "Call for justice, with Asia")
+    act(moderator_client, statement, "approve")
+
+    statement = Page.objects.get(pk=statement.pk)
+    assert statement.live
+    assert statement.title == "Call for justice, with Asia"
+    assert client.get(statement.url).status_code == 200
+
+
+def test_editor_cannot_publish_a_statement_by_skipping_review(editor_client, statement_index):
+    statement = JointStatementPageFactory(parent=statement_index, title="Draft", live=False)
+    url = reverse("wagtailadmin_pages:edit", args=[statement.pk])
+    editor_client.post(url, {**statement_form(statement, "Sneaked out"), "action-publish": "1"})
+    assert not Page.objects.get(pk=statement.pk).live
+
+
+def test_rejection_comment_reaches_the_editor_in_the_page_history(
+    editor_client, moderator_client, statement_index
+):
+    statement = JointStatementPageFactory(parent=statement_index, live=False)
+    submit(editor_client, statement, "Statement")
+    act(moderator_client, statement, "reject", comment="Check the date.")
+    history = editor_client.get(reverse("wagtailadmin_pages:history", args=[statement.pk]))
+    assert history.status_code == 200
+    assert b"Check the date." in history.content
