@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Articles and joint statements")
+
+    def ready(self):
+        from ifex.core.search import register_search_type
+
+        register_search_type("articles", _("Articles"), "articles.ArticlePage")
+        register_search_type("statements", _("Joint statements"), "articles.JointStatementPage")

@@ -73,6 +73,11 @@ class NewsPage(BasePage):
         context["related_pages"] = related_pages(self)
         return context
 
+    @classmethod
+    def listing_queryset(cls):
+        """What cards of this type need, for search results and feeds."""
+        return news_listing(cls)
+
 
 class ArticlePage(NewsPage):
     parent_page_types = ["articles.ArticleIndexPage"]

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "ifex.core"
     label = "core"
     verbose_name = _("Site core")
+
+    def ready(self):
+        from .search import register_search_type
+
+        register_search_type("organisations", _("Organisations"), "core.Organisation")

@@ -10,6 +10,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
 
 
 class SiteImage(AbstractImage):
@@ -108,7 +109,7 @@ class Topic(TranslatableMixin, index.Indexed, models.Model):
         return self.name
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def members(self):
         return self.filter(is_member=True)
 
@@ -152,6 +153,7 @@ class Organisation(index.Indexed, models.Model):
         index.SearchField("name"),
         index.AutocompleteField("name"),
         index.FilterField("is_member"),
+        index.FilterField("country"),
         index.RelatedFields("country", [index.SearchField("name")]),
     ]
 

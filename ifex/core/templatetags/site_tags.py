@@ -1,4 +1,8 @@
+import re
+
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
 register = template.Library()
@@ -19,3 +23,16 @@ def filtered_index_url(index_page, name, value):
     if index_page is None:
         return ""
     return f"{index_page.url}?{name}={value}"
+
+
+@register.filter
+def highlight(text, query):
+    """Mark the words of `query` (and words they begin) in `text`, escaping everything else."""
+    text = escape(text or "")
+    terms = sorted(
+        {term for term in re.findall(r"\w{2,}", str(query or ""))}, key=len, reverse=True
+    )
+    if not terms:
+        return mark_safe(text)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(term) for term in terms) + r")", re.IGNORECASE)
+    return mark_safe(pattern.sub(r"<mark>\1</mark>", text))

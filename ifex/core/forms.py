@@ -1,0 +1,43 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Country
+from .search import SEARCH_TYPES, has_field
+
+
+def years_with_content() -> list[int]:
+    years = set()
+    for search_type in SEARCH_TYPES.values():
+        model = search_type.model
+        if search_type.is_page and has_field(model, "date"):
+            years.update(day.year for day in model.objects.live().dates("date", "year"))
+    return sorted(years, reverse=True)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search for"), required=False, strip=False)
+    type = forms.ChoiceField(label=_("Type"), required=False)
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        queryset=Country.objects.all(),
+        to_field_name="iso_code",
+        required=False,
+        empty_label=_("All countries"),
+    )
+    year = forms.TypedChoiceField(
+        label=_("Year"), coerce=int, required=False, empty_value=None, choices=()
+    )
+
+    def __init__(self, data, **kwargs):
+        data = data.copy()
+        if data.get("country"):
+            data["country"] = data["country"].upper()
+        super().__init__(data, **kwargs)
+        self.fields["type"].choices = [("", _("Everything"))] + [
+            (search_type.key, search_type.label)
+            for search_type in sorted(SEARCH_TYPES.values(), key=lambda t: not t.is_page)
+        ]
+        self.fields["country"].label_from_instance = lambda country: country.name
+        self.fields["year"].choices = [("", _("All years"))] + [
+            (year, year) for year in years_with_content()
+        ]

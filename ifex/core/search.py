@@ -1,0 +1,114 @@
+"""Site search on Wagtail's database backend (PostgreSQL full-text search, ranked).
+
+The core knows no content type: each app registers what readers can search for and under which
+name (see the apps' `ready()`). Page types are searched together, ranked against each other;
+other models (the organisation directory) are listed beside them.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import Model, Q
+from wagtail.models import Page
+
+MAX_QUERY_LENGTH = 200
+WORD = re.compile(r"\w", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class SearchType:
+    key: str
+    label: str
+    model_label: str
+
+    @property
+    def model(self) -> type[Model]:
+        return apps.get_model(self.model_label)
+
+    @property
+    def is_page(self) -> bool:
+        return issubclass(self.model, Page)
+
+
+SEARCH_TYPES: dict[str, SearchType] = {}
+
+
+def register_search_type(key: str, label, model_label: str) -> None:
+    SEARCH_TYPES[key] = SearchType(key, label, model_label)
+
+
+@dataclass(frozen=True)
+class CleanQuery:
+    text: str
+    was_cut: bool
+
+    @property
+    def searchable(self) -> bool:
+        return bool(WORD.search(self.text))
+
+
+def clean_query(raw: str) -> CleanQuery:
+    """Drop control characters (a NUL byte breaks PostgreSQL), fold spaces, cut to a sane size."""
+    text = "".join(" " if unicodedata.category(char)[0] == "C" else char for char in raw or "")
+    text = " ".join(text.split())
+    return CleanQuery(text[:MAX_QUERY_LENGTH].strip(), len(text) > MAX_QUERY_LENGTH)
+
+
+def search_pages(query: str, *, types=(), country=None, year=None):
+    """Ranked live pages of the registered (or given) types, filtered by country and year."""
+    page_types = [t for t in (types or SEARCH_TYPES.values()) if t.is_page]
+    if not page_types:
+        return Page.objects.none()
+    queryset = Page.objects.live().public().type(*(t.model for t in page_types))
+    if country is not None or year is not None:
+        # Countries and dates live on the specific types: match their pages by subquery.
+        matching = Q(pk__in=[])
+        for search_type in page_types:
+            subset = filter_by_country_and_year(search_type.model, country, year)
+            if subset is not None:
+                matching |= Q(pk__in=subset.values("pk"))
+        queryset = queryset.filter(matching)
+    return queryset.search(query, operator="and")
+
+
+def filter_by_country_and_year(model, country, year):
+    """Pages of `model` from that country and year, or None when the model has no such field."""
+    queryset = model.objects.all()
+    if country is not None:
+        if not has_field(model, "countries"):
+            return None
+        queryset = queryset.filter(countries=country)
+    if year is not None:
+        if not has_field(model, "date"):
+            return None
+        queryset = queryset.filter(date__year=year)
+    return queryset
+
+
+def search_models(query: str, search_type: SearchType, *, country=None):
+    queryset = search_type.model.objects.all()
+    if has_field(search_type.model, "country"):
+        queryset = queryset.select_related("country")
+    if country is not None:
+        queryset = queryset.filter(country=country)
+    return queryset.search(query, operator="and")
+
+
+def has_field(model, name: str) -> bool:
+    return any(field.name == name for field in model._meta.get_fields())
+
+
+def specific_pages(pages) -> list:
+    """The pages of one results page as their specific types, in rank order, with what result
+    cards show; a fixed number of queries per type, not per result."""
+    by_model: dict[type, list[int]] = {}
+    for page in pages:
+        by_model.setdefault(page.specific_class, []).append(page.pk)
+    found = {}
+    for model, ids in by_model.items():
+        queryset = getattr(model, "listing_queryset", None)
+        queryset = queryset() if queryset else model.objects.select_related("hero_image")
+        found.update(queryset.filter(pk__in=ids).in_bulk())
+    return [found[page.pk] for page in pages if page.pk in found]
