@@ -6,7 +6,7 @@ import factory
 import wagtail_factories
 from factory.django import DjangoModelFactory
 
-from ifex.core.factories import CountryFactory, stream_data
+from ifex.core.factories import CountryFactory, PublishedPageFactory, stream_data
 
 from .models import (
     ArticleIndexPage,
@@ -31,18 +31,13 @@ class StatementIndexPageFactory(wagtail_factories.PageFactory):
     title = "Joint statements"
 
 
-class NewsPageFactory(wagtail_factories.PageFactory):
+class NewsPageFactory(PublishedPageFactory):
     title = factory.Sequence(lambda n: f"News item {n}")
     date = factory.Sequence(lambda n: datetime.date(2024, 1, 1) + datetime.timedelta(days=n))
     teaser = factory.LazyAttribute(lambda page: f"What happened: {page.title}.")
     body = factory.LazyFunction(
         lambda: stream_data([("paragraph", "<p>Demo text: replace with the real report.</p>")])
     )
-
-    @classmethod
-    def _after_postgeneration(cls, instance, create, results=None):
-        if create:
-            instance.save()  # stores the countries and topics set below
 
     @factory.post_generation
     def countries(self, create, extracted, **kwargs):

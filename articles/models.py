@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
@@ -12,6 +13,7 @@ from ifex.core.blocks import BodyStreamBlock
 from ifex.core.listing import build_listing
 from ifex.core.models import BasePage
 
+from .feeds import NewsFeed
 from .listing import listing_years, news_listing, related_pages
 
 
@@ -80,6 +82,7 @@ class NewsPage(BasePage):
 
 
 class ArticlePage(NewsPage):
+    schema_type = "NewsArticle"
     parent_page_types = ["articles.ArticleIndexPage"]
     subpage_types = []
 
@@ -89,6 +92,7 @@ class ArticlePage(NewsPage):
 
 
 class JointStatementPage(NewsPage):
+    schema_type = "Article"
     signed_text = models.ForeignKey(
         "wagtaildocs.Document",
         verbose_name=_("signed text (PDF)"),
@@ -162,7 +166,7 @@ class Signatory(Orderable):
         return self.organisation.website if self.organisation_id else self.url
 
 
-class NewsIndexPage(BasePage):
+class NewsIndexPage(RoutablePageMixin, BasePage):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*BasePage.content_panels, "intro"]
@@ -171,6 +175,10 @@ class NewsIndexPage(BasePage):
 
     class Meta:
         abstract = True
+
+    @path("feed/", name="feed")
+    def feed(self, request):
+        return NewsFeed(self)(request)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

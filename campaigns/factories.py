@@ -6,7 +6,7 @@ import factory
 import wagtail_factories
 from factory.django import DjangoModelFactory
 
-from ifex.core.factories import default_locale
+from ifex.core.factories import PublishedPageFactory, default_locale
 
 from .models import CampaignIndexPage, CampaignPage, ImpunityFigure, MemberDirectoryPage
 
@@ -18,7 +18,7 @@ class CampaignIndexPageFactory(wagtail_factories.PageFactory):
     title = "Campaigns"
 
 
-class CampaignPageFactory(wagtail_factories.PageFactory):
+class CampaignPageFactory(PublishedPageFactory):
     class Meta:
         model = CampaignPage
 

@@ -1,4 +1,5 @@
 from django.db import migrations
+from django.utils import timezone
 
 
 def create_homepage(apps, schema_editor):
@@ -27,6 +28,8 @@ def create_homepage(apps, schema_editor):
         url_path="/home/",
         locale=Locale.objects.order_by("pk").first(),
         live=True,
+        first_published_at=timezone.now(),
+        last_published_at=timezone.now(),
     )
     root.numchild = Page.objects.filter(depth=2).count()
     root.save(update_fields=["numchild"])

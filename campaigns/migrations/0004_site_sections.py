@@ -1,6 +1,7 @@
 """The site's sections exist from the start, so roles and the review workflow can be tied to them."""
 
 from django.db import migrations
+from django.utils import timezone
 
 SECTIONS = [
     ("articles", "ArticleIndexPage", "Articles", "articles"),
@@ -52,6 +53,8 @@ def create_sections(apps, schema_editor):
             locale_id=home.locale_id,
             live=True,
             show_in_menus=True,
+            first_published_at=timezone.now(),
+            last_published_at=timezone.now(),
         )
         Page.objects.filter(pk=home.pk).update(numchild=siblings.count())
 

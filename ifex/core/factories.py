@@ -92,3 +92,20 @@ class OrganisationFactory(DjangoModelFactory):
 def stream_data(blocks) -> list[dict]:
     """StreamField content in its stored form, from (block type, raw value) pairs."""
     return [{"type": block_type, "value": value} for block_type, value in blocks]
+
+
+class PublishedPageFactory(wagtail_factories.PageFactory):
+    """A page as the admin leaves it: a live page has a published revision and publish dates;
+    pass live=False for a page that was never published."""
+
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if not create:
+            return
+        instance.save()  # keeps what post-generation hooks set (countries, topics)
+        if instance.live:
+            instance.save_revision().publish()

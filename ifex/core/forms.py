@@ -15,7 +15,8 @@ def years_with_content() -> list[int]:
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search for"), required=False, strip=False)
+    """The filters of the search page; the query itself is cleaned by `clean_query`."""
+
     type = forms.ChoiceField(label=_("Type"), required=False)
     country = forms.ModelChoiceField(
         label=_("Country"),

@@ -91,8 +91,8 @@ class Listing:
         return self.page.object_list
 
 
-def build_listing(request, queryset, *, years=(), per_page=PER_PAGE) -> Listing:
-    """Filter by the request's query parameters and cut out the requested page."""
+def filter_listing(request, queryset, *, years=()):
+    """Apply the request's filters; an unknown value is a 404, never a 500 or an echo."""
     params = QueryDict(mutable=True)
     for name in FILTER_NAMES:
         value = request.GET.get(name, "").strip()
@@ -103,7 +103,13 @@ def build_listing(request, queryset, *, years=(), per_page=PER_PAGE) -> Listing:
     form = TaxonomyFilterForm(params, years=years)
     if not form.is_valid():
         raise Http404("Unknown filter value")
-    paginator = Paginator(form.filter(queryset), per_page)
+    return form, params, form.filter(queryset)
+
+
+def build_listing(request, queryset, *, years=(), per_page=PER_PAGE) -> Listing:
+    """Filter by the request's query parameters and cut out the requested page."""
+    form, params, filtered = filter_listing(request, queryset, years=years)
+    paginator = Paginator(filtered, per_page)
     page = paginator.get_page(nearest_page_number(request.GET.get("page"), paginator))
     active = active_filters(form, params)
     return Listing(form=form, page=page, active_filters=active, query_string=params.urlencode())

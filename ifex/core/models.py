@@ -229,6 +229,14 @@ class BasePage(Page):
             return ""
         return self.hero_image_alt or self.hero_image.description
 
+    def get_sitemap_urls(self, request=None):
+        """Absolute on the host the sitemap was asked from, whatever the Site record says."""
+        urls = super().get_sitemap_urls(request)
+        if request is not None:
+            for entry in urls:
+                entry["location"] = request.build_absolute_uri(self.url)
+        return urls
+
     @property
     def kind_label(self) -> str:
         """What a card calls the page: Article, Joint statement, Campaign page."""

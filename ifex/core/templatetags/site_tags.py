@@ -1,7 +1,8 @@
+import json
 import re
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
@@ -36,3 +37,48 @@ def highlight(text, query):
         return mark_safe(text)
     pattern = re.compile(r"\b(" + "|".join(re.escape(term) for term in terms) + r")", re.IGNORECASE)
     return mark_safe(pattern.sub(r"<mark>\1</mark>", text))
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, url):
+    """An absolute address on the host the reader used (feeds, canonical, Open Graph)."""
+    request = context.get("request")
+    if not url or request is None:
+        return url or ""
+    return request.build_absolute_uri(url)
+
+
+JSON_IN_HTML = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
+
+
+@register.simple_tag(takes_context=True)
+def structured_data(context, page=None, image_url=""):
+    """schema.org JSON-LD: the site's Organization, and the page itself when it says its type."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    home = request.build_absolute_uri("/")
+    organisation = {"@type": "Organization", "name": "IFEX", "url": home}
+    graph = [{"@id": home + "#organization", **organisation}]
+    schema_type = getattr(page, "schema_type", None)
+    if schema_type:
+        item = {
+            "@type": schema_type,
+            "headline": page.title[:110],
+            "url": request.build_absolute_uri(page.url),
+            "description": page.meta_description,
+            "publisher": {"@id": home + "#organization"},
+            "inLanguage": context.get("LANGUAGE_CODE", "en"),
+        }
+        if getattr(page, "date", None):
+            item["datePublished"] = page.date.isoformat()
+        if page.last_published_at:
+            item["dateModified"] = page.last_published_at.isoformat()
+        if image_url:
+            item["image"] = [image_url]
+        graph.append(item)
+    data = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False)
+    # A data block, not a script: CSP's script-src does not apply to application/ld+json.
+    return format_html(
+        '<script type="application/ld+json">{}</script>', mark_safe(data.translate(JSON_IN_HTML))
+    )

@@ -1,0 +1,61 @@
+"""RSS feeds of articles and statements, for a whole index or any filtered view of it."""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ifex.core.listing import filter_listing
+
+from .listing import news_listing
+
+FEED_LENGTH = 20
+
+
+class NewsFeed(Feed):
+    def __init__(self, index):
+        super().__init__()
+        self.index = index
+
+    def get_object(self, request, *args, **kwargs):
+        form, _, filtered = filter_listing(
+            request, news_listing(self.index.listed_model).descendant_of(self.index)
+        )
+        self.full_url = request.build_absolute_uri(self.index.url)
+        self.filter_names = [str(value) for value in form.cleaned_data.values() if value]
+        return filtered
+
+    def title(self, obj):
+        if self.filter_names:
+            return f"{self.index.title} ({', '.join(self.filter_names)}) | IFEX"
+        return f"{self.index.title} | IFEX"
+
+    def link(self, obj):
+        return self.full_url
+
+    def description(self, obj):
+        return self.index.intro or self.index.teaser or _("News from the IFEX network.")
+
+    def items(self, obj):
+        return obj[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.teaser
+
+    def item_link(self, item):
+        return item.url
+
+    def item_pubdate(self, item):
+        return timezone.make_aware(datetime.datetime.combine(item.date, datetime.time(12)))
+
+    def item_updateddate(self, item):
+        return item.last_published_at
+
+    def item_categories(self, item):
+        return [topic.name for topic in item.topics.all()] + [
+            country.name for country in item.countries.all()
+        ]

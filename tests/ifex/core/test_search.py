@@ -1,0 +1,135 @@
+import datetime
+
+import pytest
+
+from articles.factories import ArticlePageFactory, JointStatementPageFactory
+from campaigns.factories import CampaignPageFactory
+from ifex.core.factories import CountryFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(response):
+    return [item.title for item in response.context["results"]]
+
+
+@pytest.fixture
+def haiti():
+    return CountryFactory(name="Haiti", iso_code="HT")
+
+
+def test_search_finds_articles_statements_and_campaigns(
+    client, article_index, statement_index, campaign_index
+):
+    ArticlePageFactory(parent=article_index, title="Impunity in Haiti")
+    JointStatementPageFactory(parent=statement_index, title="Groups demand an end to impunity")
+    CampaignPageFactory(parent=campaign_index, title="No Impunity")
+    ArticlePageFactory(parent=article_index, title="Unrelated news", teaser="Nothing here.")
+    found = set(titles(client.get("/search/", {"q": "impunity"})))
+    assert found == {"Impunity in Haiti", "Groups demand an end to impunity", "No Impunity"}
+
+
+def test_results_are_ranked(client, article_index):
+    ArticlePageFactory(parent=article_index, title="A report", teaser="It mentions sanctions once.")
+    ArticlePageFactory(
+        parent=article_index, title="Sanctions", teaser="Sanctions, sanctions and sanctions."
+    )
+    assert titles(client.get("/search/", {"q": "sanctions"}))[0] == "Sanctions"
+
+
+def test_matched_words_are_highlighted_in_the_teaser(client, article_index):
+    ArticlePageFactory(
+        parent=article_index, title="Trial", teaser="Journalists demand a <swift> trial."
+    )
+    html = client.get("/search/", {"q": "trial"}).content.decode()
+    assert "Journalists demand a &lt;swift&gt; <mark>trial</mark>." in html
+
+
+def test_drafts_are_not_found(client, article_index):
+    ArticlePageFactory(parent=article_index, title="Secret draft", live=False)
+    assert titles(client.get("/search/", {"q": "secret"})) == []
+
+
+def test_filter_by_type(client, article_index, statement_index):
+    ArticlePageFactory(parent=article_index, title="Justice article")
+    JointStatementPageFactory(parent=statement_index, title="Justice statement")
+    found = titles(client.get("/search/", {"q": "justice", "type": "statements"}))
+    assert found == ["Justice statement"]
+
+
+def test_filter_by_country_and_year(client, article_index, haiti):
+    ArticlePageFactory(
+        parent=article_index,
+        title="Justice 2025",
+        countries=[haiti],
+        date=datetime.date(2025, 1, 2),
+    )
+    ArticlePageFactory(
+        parent=article_index,
+        title="Justice 2024",
+        countries=[haiti],
+        date=datetime.date(2024, 1, 2),
+    )
+    ArticlePageFactory(parent=article_index, title="Justice elsewhere")
+    found = titles(client.get("/search/", {"q": "justice", "country": "ht", "year": "2025"}))
+    assert found == ["Justice 2025"]
+
+
+def test_organisations_are_found_beside_pages(client, haiti):
+    OrganisationFactory(name="Haitian Press Freedom Group", country=haiti)
+    html = client.get("/search/", {"q": "haitian"}).content.decode()
+    assert "<mark>Haitian</mark> Press Freedom Group" in html
+
+
+def test_results_are_paginated(client, article_index):
+    ArticlePageFactory.create_batch(13, parent=article_index, teaser="About accountability.")
+    first = client.get("/search/", {"q": "accountability"})
+    assert len(titles(first)) == 12
+    assert len(titles(client.get("/search/", {"q": "accountability", "page": "2"}))) == 1
+    assert len(titles(client.get("/search/", {"q": "accountability", "page": "x"}))) == 12
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "Type a few words"),
+        ("%%% $$$ ***", "no words in it"),
+        ("a" * 3000, "searched for its first 200 characters"),
+        ("abc\x00def", "result"),
+        ("<script>alert(1)</script>", "result"),
+    ],
+)
+def test_odd_queries_get_a_friendly_page(client, query, message):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_an_unknown_filter_is_explained_not_a_500(client):
+    response = client.get("/search/", {"q": "impunity", "type": "bogus", "country": "zz"})
+    assert response.status_code == 200
+    assert b"One of the filters was not one we know" in response.content
+
+
+def test_search_query_count_does_not_grow_with_results(
+    client, article_index, statement_index, django_assert_max_num_queries
+):
+    ArticlePageFactory.create_batch(2, parent=article_index, teaser="Impunity report.")
+    JointStatementPageFactory.create_batch(2, parent=statement_index, teaser="Impunity call.")
+    with django_assert_max_num_queries(40) as few:
+        client.get("/search/", {"q": "impunity"})
+    budget = len(few)
+    ArticlePageFactory.create_batch(6, parent=article_index, teaser="Impunity report.")
+    JointStatementPageFactory.create_batch(4, parent=statement_index, teaser="Impunity call.")
+    with django_assert_max_num_queries(budget):
+        response = client.get("/search/", {"q": "impunity"})
+    assert len(titles(response)) == 12
+
+
+def test_search_uses_the_postgresql_full_text_backend():
+    from wagtail.search.backends import get_search_backend
+
+    backend = get_search_backend()
+    assert type(backend).__module__.endswith("postgres.postgres")

@@ -1,0 +1,118 @@
+"""What a reader's browser, a search engine and a link preview read from every page."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.test import RequestFactory
+from django.views.defaults import server_error
+
+from articles.factories import ArticlePageFactory, JointStatementPageFactory
+from ifex.core.factories import SiteImageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def json_ld(html):
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert len(blocks) == 1
+    return json.loads(blocks[0])["@graph"]
+
+
+def test_article_head_has_title_description_canonical_and_sharing_tags(client, article_index):
+    image = SiteImageFactory(description="A vigil")
+    article = ArticlePageFactory(
+        parent=article_index, title="Trial opens", teaser="The trial opened.", hero_image=image
+    )
+    html = client.get(article.url).content.decode()
+    assert "<title>Trial opens | IFEX</title>" in html
+    assert '<meta name="description" content="The trial opened.">' in html
+    assert '<link rel="canonical" href="http://testserver/articles/trial-opens/">' in html
+    assert '<meta property="og:title" content="Trial opens">' in html
+    assert re.search(
+        r'<meta property="og:image" content="http://testserver/media/[^"]+\.jpg">', html
+    )
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+
+
+def test_article_json_ld_is_a_news_article_with_the_site_organization(client, article_index):
+    article = ArticlePageFactory(parent=article_index, title="Trial opens")
+    organization, item = json_ld(client.get(article.url).content.decode())
+    assert organization["@type"] == "Organization" and organization["name"] == "IFEX"
+    assert item["@type"] == "NewsArticle"
+    assert item["headline"] == "Trial opens"
+    assert item["datePublished"] == article.date.isoformat()
+
+
+def test_statement_json_ld_is_an_article(client, statement_index):
+    statement = JointStatementPageFactory(parent=statement_index)
+    _, item = json_ld(client.get(statement.url).content.decode())
+    assert item["@type"] == "Article"
+
+
+def test_other_pages_describe_the_organization_only(client):
+    (organization,) = json_ld(client.get("/").content.decode())
+    assert organization["@type"] == "Organization"
+
+
+def test_json_ld_cannot_break_out_of_its_script(client, article_index):
+    article = ArticlePageFactory(parent=article_index, title="</script><script>alert(1)")
+    html = client.get(article.url).content.decode()
+    assert "</script><script>alert(1)" not in html
+    assert json_ld(html)[1]["headline"] == "</script><script>alert(1)"
+
+
+def test_sitemap_lists_live_pages_with_lastmod(client, article_index):
+    article = ArticlePageFactory(parent=article_index, title="Listed")
+    ArticlePageFactory(parent=article_index, title="Hidden draft", live=False)
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    urls = ET.fromstring(response.content).findall("s:url", namespace)
+    locations = {url.findtext("s:loc", namespaces=namespace) for url in urls}
+    assert f"http://testserver{article.url}" in locations
+    assert not any("hidden-draft" in location for location in locations)
+    assert all(url.findtext("s:lastmod", namespaces=namespace) for url in urls)
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"] == "text/plain"
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+    assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_pages_declare_their_language(client):
+    assert '<html lang="en" dir="ltr">' in client.get("/").content.decode()
+
+
+def test_the_404_page_is_in_the_site_design(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert 'class="skip-link"' in html and "Page not found" in html
+
+
+def test_the_500_page_is_friendly_and_standalone():
+    response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong" in html and "Traceback" not in html
+
+
+def test_public_pages_send_a_strict_content_security_policy(client):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_templates_have_no_inline_scripts_or_styles():
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    for template in templates.rglob("*.html"):
+        text = template.read_text()
+        assert 'style="' not in text, template
+        scripts = re.findall(r"<script(?![^>]*application/ld\+json)[^>]*>", text)
+        assert all("src=" in tag for tag in scripts), template
