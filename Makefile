@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
 .DEFAULT_GOAL := help
-.PHONY: help install run dev test lint format shell reset-data
+.PHONY: help install browser run dev test lint format shell reset-data
 
 help:
 	@echo "make run    serve the site with demo content at http://127.0.0.1:8000 (PORT=... to change)"
@@ -42,7 +42,15 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install lint
+# The browser tests drive Debian's Chromium; Playwright's own browser download does not work offline.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests (about 30 s)..."; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	}
+
+test: install lint browser
 	$(BIN)/python -m pytest
 
 shell: install

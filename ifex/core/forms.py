@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Country
+from .listing import CountryChoiceField
 from .search import SEARCH_TYPES, has_field
 
 
@@ -18,27 +18,17 @@ class SearchForm(forms.Form):
     """The filters of the search page; the query itself is cleaned by `clean_query`."""
 
     type = forms.ChoiceField(label=_("Type"), required=False)
-    country = forms.ModelChoiceField(
-        label=_("Country"),
-        queryset=Country.objects.all(),
-        to_field_name="iso_code",
-        required=False,
-        empty_label=_("All countries"),
-    )
+    country = CountryChoiceField(label=_("Country"), required=False)
     year = forms.TypedChoiceField(
         label=_("Year"), coerce=int, required=False, empty_value=None, choices=()
     )
 
     def __init__(self, data, **kwargs):
-        data = data.copy()
-        if data.get("country"):
-            data["country"] = data["country"].upper()
         super().__init__(data, **kwargs)
         self.fields["type"].choices = [("", _("Everything"))] + [
             (search_type.key, search_type.label)
             for search_type in sorted(SEARCH_TYPES.values(), key=lambda t: not t.is_page)
         ]
-        self.fields["country"].label_from_instance = lambda country: country.name
         self.fields["year"].choices = [("", _("All years"))] + [
             (year, year) for year in years_with_content()
         ]

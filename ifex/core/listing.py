@@ -19,16 +19,29 @@ PER_PAGE = 12
 FILTER_NAMES = ("country", "region", "topic", "year")
 
 
+class CountryChoiceField(forms.ModelChoiceField):
+    """Countries by their lower-case code, as URLs carry them (?country=ph), in either case."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("empty_label", _("All countries"))
+        super().__init__(queryset=Country.objects.all(), to_field_name="iso_code", **kwargs)
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+    def prepare_value(self, value):
+        if isinstance(value, Country):
+            return value.slug
+        return value.lower() if isinstance(value, str) else value
+
+    def to_python(self, value):
+        return super().to_python(value.upper() if isinstance(value, str) else value)
+
+
 class TaxonomyFilterForm(forms.Form):
     """The filters readers see above a listing; every field is optional."""
 
-    country = forms.ModelChoiceField(
-        label=_("Country"),
-        queryset=Country.objects.all(),
-        to_field_name="iso_code",
-        required=False,
-        empty_label=_("All countries"),
-    )
+    country = CountryChoiceField(label=_("Country"), required=False)
     region = forms.ModelChoiceField(
         label=_("Region"),
         queryset=Region.objects.all(),
@@ -48,12 +61,7 @@ class TaxonomyFilterForm(forms.Form):
     )
 
     def __init__(self, data, *, years=(), **kwargs):
-        data = data.copy()
-        if data.get("country"):
-            # Country codes read the same in either case: ?country=ph is ?country=PH.
-            data["country"] = data["country"].upper()
         super().__init__(data, **kwargs)
-        self.fields["country"].label_from_instance = lambda country: country.name
         self.fields["year"].choices = [("", _("All years"))] + [(y, y) for y in years]
 
     def filter(self, queryset):

@@ -1,81 +1,20 @@
 """`make run` end to end: gunicorn, production settings, WhiteNoise, demo content, clean Ctrl-C."""
 
-import contextlib
-import os
 import re
 import signal
 import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from ifex.serve import port_is_free, read_port
-
-BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def fetch(url: str):
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, dict(response.headers), response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode()
-
-
-def wait_for(url: str, process: subprocess.Popen, seconds: float = 180):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"`make run` exited early:\n{process.stdout.read()}")
-        try:
-            return fetch(url)
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.5)
-    raise AssertionError("the site did not come up in time")
+from tests import support
+from tests.support import fetch
 
 
 @pytest.fixture
 def running_site(scratch_database_url, tmp_path):
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": scratch_database_url,
-        "VAR_DIR": str(tmp_path),
-        "PORT": str(port),
-        "WEB_CONCURRENCY": "2",
-    }
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ifex.serve"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,  # its own process group, so nothing it starts outlives the test
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base + "/", process)
+    with support.running_site(scratch_database_url, tmp_path) as (base, process):
         yield base, process, tmp_path
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=60)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 def test_make_run_serves_the_site_with_gunicorn_and_static_files(running_site):

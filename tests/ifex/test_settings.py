@@ -1,23 +1,17 @@
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import database_url
+from tests.support import child_environment, database_url
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k3y-" + "x9Q2-vL7p-" * 6
 
 
 def run_manage(*args, **environ):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(DJANGO_SETTINGS_MODULE="ifex.settings.production", **environ)
+    env = child_environment(DJANGO_SETTINGS_MODULE="ifex.settings.production", **environ)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,

@@ -1,0 +1,78 @@
+"""Every kind of page, on a phone and a desktop: no serious accessibility problem, a screenshot."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+PAGES = {
+    "home": "/",
+    "campaign": "/campaigns/no-impunity/",
+    "article": "/articles/violence-and-insecurity-haiti/",
+    "statement": "/statements/global-magnitsky-sanctions/",
+    "article-index": "/articles/",
+    "statement-index": "/statements/",
+    "search": "/search/?q=impunity",
+    "directory": "/members/",
+    "how-we-count": "/how-we-count/",
+    "not-found": "/no-such-page/",
+}
+WIDTHS = {"phone": 390, "desktop": 1280}
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+axe = Axe()
+
+
+def describe(violations):
+    return "\n".join(
+        f"{v['impact']}: {v['id']}: {v['help']} ({len(v['nodes'])}x: {v['nodes'][0]['target']})"
+        for v in violations
+    )
+
+
+@pytest.mark.parametrize("width_name", WIDTHS)
+@pytest.mark.parametrize("page_name", PAGES)
+def test_page_has_no_serious_accessibility_problem(
+    page, site_url, screenshots_dir, page_name, width_name
+):
+    page.set_viewport_size({"width": WIDTHS[width_name], "height": 900})
+    response = page.goto(site_url + PAGES[page_name])
+    assert response.status == (404 if page_name == "not-found" else 200)
+    page.screenshot(path=screenshots_dir / f"{page_name}-{width_name}.png", full_page=True)
+
+    violations = axe.run(page).response["violations"]
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, describe(blocking)
+    assert page.locator("h1").count() == 1
+
+
+@pytest.mark.parametrize("page_name", ["home", "article"])
+def test_page_does_not_scroll_sideways_on_a_phone(page, site_url, page_name):
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(site_url + PAGES[page_name])
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+
+
+def test_figures_are_readable_without_javascript(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    no_script = context.new_page()
+    no_script.goto(site_url + PAGES["campaign"])
+    figures = no_script.locator(".stats__item")
+    assert figures.count() == 3
+    assert "9 out of 10" in figures.nth(1).inner_text()
+    context.close()
+
+
+def test_public_pages_break_no_content_security_policy_rule(page, site_url):
+    reports = []
+    page.on("console", lambda message: reports.append(message.text))
+    for path in PAGES.values():
+        page.goto(site_url + path)
+    assert not [text for text in reports if "Content Security Policy" in text]
+
+
+def test_the_accessibility_check_catches_a_known_problem(page, site_url):
+    page.goto(site_url + PAGES["home"])
+    page.evaluate("document.querySelector('main').append(document.createElement('img'))")
+    page.evaluate("document.querySelector('main img:last-child').src = '/static/none.png'")
+    violations = axe.run(page).response["violations"]
+    assert "image-alt" in {violation["id"] for violation in violations}

@@ -1,0 +1,130 @@
+"""Running the site the way `make run` does, for tests that need a real server."""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+from django.conf import settings
+from psycopg import sql
+
+BASE_DIR = Path(__file__).resolve().parents[1]
+
+
+# Set for the in-process tests only (Playwright's event loop); never for a server or deploy check.
+TEST_ONLY_VARIABLES = {
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+}
+
+
+def child_environment(**variables) -> dict:
+    """The environment for a process the tests start, as a user's shell would give it."""
+    env = {key: value for key, value in os.environ.items() if key not in TEST_ONLY_VARIABLES}
+    env.update(variables)
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+def server_connection_kwargs() -> dict:
+    db = settings.DATABASES["default"]
+    kwargs = {"user": db["USER"], "host": db["HOST"], "dbname": "postgres"}
+    if db.get("PORT"):
+        kwargs["port"] = db["PORT"]
+    if db.get("PASSWORD"):
+        kwargs["password"] = db["PASSWORD"]
+    return kwargs
+
+
+def database_url(name: str) -> str:
+    db = settings.DATABASES["default"]
+    credentials = quote(db["USER"], safe="")
+    if db.get("PASSWORD"):
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = quote(db["HOST"], safe="")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgresql://{credentials}@{host}{port}/{name}"
+
+
+@contextlib.contextmanager
+def scratch_database():
+    """An empty database on the test server, dropped afterwards; yields its DATABASE_URL."""
+    name = f"scratch_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(**server_connection_kwargs(), autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield database_url(name)
+    finally:
+        with psycopg.connect(**server_connection_kwargs(), autocommit=True) as connection:
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+@contextlib.contextmanager
+def running_site(database_url: str, var_dir: Path, timeout: float = 240):
+    """`python -m ifex.serve` (what `make run` runs) on a free port: yields (base URL, process)."""
+    port = free_port()
+    env = child_environment(
+        DATABASE_URL=database_url, VAR_DIR=str(var_dir), PORT=str(port), WEB_CONCURRENCY="2"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ifex.serve"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group, so nothing it starts outlives the test
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(base + "/", process, timeout)
+        yield base, process
+    finally:
+        stop(process)
+
+
+def wait_until_serving(url: str, process: subprocess.Popen, timeout: float):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"`make run` exited early:\n{process.stdout.read()}")
+        try:
+            return fetch(url)
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.5)
+    raise AssertionError("the site did not come up in time")
+
+
+def stop(process: subprocess.Popen):
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=60)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
