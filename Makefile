@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser run dev test lint format shell reset-data
+.PHONY: help install browser run dev test bench lint format shell reset-data
 
 help:
 	@echo "make run    serve the site with demo content at http://127.0.0.1:8000 (PORT=... to change)"
 	@echo "make test   run the whole test suite on PostgreSQL"
 	@echo "make dev    runserver with DEBUG on, for template work"
+	@echo "make bench  page and search timings on a large archive, against targets"
 	@echo "make lint   ruff check and format check"
 	@echo "make shell  Django shell on the site's database"
 	@echo "make reset-data  delete the local database and uploaded media (asks first)"
@@ -52,6 +53,11 @@ browser:
 
 test: install lint browser
 	$(BIN)/python -m pytest
+
+# Speed and memory on a grown archive (its own database, ifex_bench); prints figures and targets.
+bench: install
+	DJANGO_SETTINGS_MODULE=ifex.settings.test EMBEDDED_DATABASE_NAME=ifex_bench \
+		$(BIN)/python manage.py benchmark
 
 shell: install
 	$(BIN)/python manage.py shell
