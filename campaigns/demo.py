@@ -433,34 +433,31 @@ def stats_block(figures, heading):
     return ("stats", {"heading": heading, "figures": [figure.pk for figure in figures]})
 
 
+def latest_block(heading, content, *, count, topic=None):
+    value = {"heading": heading, "content": content, "count": count, "country": None}
+    return ("latest", {**value, "topic": topic.pk if topic else None})
+
+
+def call_to_action(heading, text, page, link_text):
+    value = {"heading": heading, "text": text, "link_url": "", "link_text": link_text}
+    return ("call_to_action", {**value, "link_page": page.pk})
+
+
 def campaign_body(figures, lead_article, impunity, statements, statement_index):
     return stream_data(
         [
             stats_block(figures, "The shocking facts about the problem of impunity:"),
             ("featured", {"heading": "", "pages": [lead_article.pk]}),
-            (
-                "latest",
-                {
-                    "heading": "Recent Articles on Impunity",
-                    "content": "articles",
-                    "topic": impunity.pk,
-                    "country": None,
-                    "count": 4,
-                },
-            ),
+            latest_block("Recent Articles on Impunity", "articles", count=4, topic=impunity),
             (
                 "statements",
                 {"heading": "Joint Statements", "statements": [page.pk for page in statements]},
             ),
-            (
-                "call_to_action",
-                {
-                    "heading": "Joint Statements",
-                    "text": "Read every joint statement the network has signed.",
-                    "link_page": statement_index.pk,
-                    "link_url": "",
-                    "link_text": "All joint statements",
-                },
+            call_to_action(
+                "Joint Statements",
+                "Read every joint statement the network has signed.",
+                statement_index,
+                "All joint statements",
             ),
         ]
     )
@@ -471,25 +468,12 @@ def home_body(figures, campaign, directory):
         [
             stats_block(figures, "The shocking facts about the problem of impunity:"),
             ("featured", {"heading": "Campaign", "pages": [campaign.pk]}),
-            (
-                "latest",
-                {
-                    "heading": "Latest articles and statements",
-                    "content": "both",
-                    "topic": None,
-                    "country": None,
-                    "count": 6,
-                },
-            ),
-            (
-                "call_to_action",
-                {
-                    "heading": "The network",
-                    "text": "Meet the organisations that make up the IFEX network.",
-                    "link_page": directory.pk,
-                    "link_url": "",
-                    "link_text": "See the members",
-                },
+            latest_block("Latest articles and statements", "both", count=6),
+            call_to_action(
+                "The network",
+                "Meet the organisations that make up the IFEX network.",
+                directory,
+                "See the members",
             ),
         ]
     )

@@ -5,25 +5,21 @@ from io import StringIO
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.factories import ImpunityFigureFactory
 from campaigns.models import ImpunityFigure
 from tests.campaigns.test_editorial_roles import figure_form
+from tests.campaigns.test_review_workflow import client_in_group
 
 pytestmark = pytest.mark.django_db
 
 
 def staff_client(django_user_model, username):
-    user = django_user_model.objects.create_user(username, f"{username}@example.org", "pw")
-    user.groups.add(Group.objects.get(name="Campaign staff"))
-    client = Client()
-    client.force_login(user)
-    return client, user
+    client = client_in_group(django_user_model, username, "Campaign staff")
+    return client, django_user_model.objects.get(username=username)
 
 
 @pytest.fixture

@@ -12,22 +12,22 @@ from tests.campaigns.test_editorial_roles import statement_form
 pytestmark = pytest.mark.django_db
 
 
+def client_in_group(django_user_model, username, group):
+    user = django_user_model.objects.create_user(username, f"{username}@example.org", "pw")
+    user.groups.add(Group.objects.get(name=group))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def editor_client(django_user_model):
-    editor = django_user_model.objects.create_user("editor", "e@example.org", "pw")
-    editor.groups.add(Group.objects.get(name="Editors"))
-    client = Client()
-    client.force_login(editor)
-    return client
+    return client_in_group(django_user_model, "editor", "Editors")
 
 
 @pytest.fixture
 def moderator_client(django_user_model):
-    moderator = django_user_model.objects.create_user("moderator", "m@example.org", "pw")
-    moderator.groups.add(Group.objects.get(name="Moderators"))
-    client = Client()
-    client.force_login(moderator)
-    return client
+    return client_in_group(django_user_model, "moderator", "Moderators")
 
 
 def submit(client, statement, title):
