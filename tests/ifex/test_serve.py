@@ -3,6 +3,7 @@
 import re
 import signal
 import socket
+import time
 
 import pytest
 
@@ -60,3 +61,20 @@ def test_a_port_in_use_is_detected():
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         assert not port_is_free(holder.getsockname()[1])
+
+
+def test_make_run_publishes_scheduled_content_periodically(monkeypatch):
+    from ifex import serve
+
+    calls = []
+    monkeypatch.setattr(serve.subprocess, "run", lambda command, **kwargs: calls.append(command))
+    publisher = serve.ScheduledPublisher(every_seconds=1)
+    publisher.start()
+    deadline = time.monotonic() + 10
+    while len(calls) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    publisher.stop()
+    publisher.join(timeout=5)
+    assert len(calls) >= 2
+    assert all(command[-1] == "publish_scheduled" for command in calls)
+    assert not publisher.is_alive()
