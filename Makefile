@@ -26,6 +26,7 @@ $(STAMP): requirements.txt | $(BIN)/python
 
 install: $(STAMP)
 
+# Database, migrations, static files, demo content, then gunicorn (ifex/serve.py); Ctrl-C stops all.
 run: install
 	@$(BIN)/python -m ifex.serve
 

@@ -31,10 +31,10 @@ def listing_years(model) -> list[int]:
     return [day.year for day in model.objects.live().public().dates("date", "year", order="DESC")]
 
 
-def related_pages(page, limit=3):
+def related_pages(page, countries, topics, limit=3):
     """Pages of the same kind that share a topic or a country with `page`, newest first."""
-    topic_ids = [topic.pk for topic in page.topics.all()]
-    country_ids = [country.pk for country in page.countries.all()]
+    topic_ids = [topic.pk for topic in topics]
+    country_ids = [country.pk for country in countries]
     if not (topic_ids or country_ids):
         return []
     candidates = (

@@ -72,7 +72,9 @@ class NewsPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["related_pages"] = related_pages(self)
+        context["countries"] = list(self.countries.all())
+        context["topics"] = list(self.topics.all())
+        context["related_pages"] = related_pages(self, context["countries"], context["topics"])
         return context
 
     @classmethod

@@ -4,7 +4,7 @@ from wagtail.models import Page
 
 from articles.listing import news_listing
 from articles.models import ArticlePage, JointStatementPage
-from ifex.core.images import attach_hero_images
+from ifex.core.pages import specific_pages
 
 CONTENT_MODELS = {
     "articles": (ArticlePage,),
@@ -36,7 +36,5 @@ def chosen_statements(page_ids, latest=3):
 
 def featured_pages(page_ids):
     """Live, public pages in the editor's order, as their specific types."""
-    found = Page.objects.live().public().filter(pk__in=page_ids).specific().in_bulk()
-    pages = [found[pk] for pk in page_ids if pk in found]
-    attach_hero_images(pages)
-    return pages
+    found = Page.objects.live().public().filter(pk__in=page_ids).in_bulk()
+    return specific_pages([found[pk] for pk in page_ids if pk in found])

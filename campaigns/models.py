@@ -60,9 +60,7 @@ class CampaignIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["campaigns"] = (
-            CampaignPage.objects.live().public().child_of(self).select_related("hero_image")
-        )
+        context["campaigns"] = CampaignPage.listing_queryset().live().public().child_of(self)
         return context
 
 

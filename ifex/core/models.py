@@ -4,6 +4,7 @@ and the abstract base page. Nothing here knows about articles, statements or cam
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Prefetch
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -228,6 +229,13 @@ class BasePage(Page):
         if self.hero_image_decorative or not self.hero_image:
             return ""
         return self.hero_image_alt or self.hero_image.description
+
+    @classmethod
+    def listing_queryset(cls):
+        """Pages of this type with what a card shows (image and renditions) fetched in bulk."""
+        return cls.objects.prefetch_related(
+            Prefetch("hero_image", queryset=SiteImage.objects.prefetch_renditions())
+        )
 
     def get_sitemap_urls(self, request=None):
         """Absolute on the host the sitemap was asked from, whatever the Site record says."""

@@ -98,17 +98,3 @@ def search_models(query: str, search_type: SearchType, *, country=None):
 
 def has_field(model, name: str) -> bool:
     return any(field.name == name for field in model._meta.get_fields())
-
-
-def specific_pages(pages) -> list:
-    """The pages of one results page as their specific types, in rank order, with what result
-    cards show; a fixed number of queries per type, not per result."""
-    by_model: dict[type, list[int]] = {}
-    for page in pages:
-        by_model.setdefault(page.specific_class, []).append(page.pk)
-    found = {}
-    for model, ids in by_model.items():
-        queryset = getattr(model, "listing_queryset", None)
-        queryset = queryset() if queryset else model.objects.select_related("hero_image")
-        found.update(queryset.filter(pk__in=ids).in_bulk())
-    return [found[page.pk] for page in pages if page.pk in found]

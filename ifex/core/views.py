@@ -5,7 +5,8 @@ from django.views.decorators.http import require_safe
 
 from .forms import SearchForm
 from .listing import PER_PAGE, nearest_page_number
-from .search import SEARCH_TYPES, clean_query, search_models, search_pages, specific_pages
+from .pages import specific_pages
+from .search import SEARCH_TYPES, clean_query, search_models, search_pages
 
 OTHER_RESULTS_SHOWN = 10
 

@@ -112,3 +112,31 @@ def test_campaign_page_query_count_does_not_grow_with_content(
     client.get(page.url)
     with django_assert_max_num_queries(budget):
         client.get(page.url)
+
+
+def test_featured_block_query_count_does_not_grow_with_pages(
+    client, campaigns, article_index, statement_index, django_assert_max_num_queries
+):
+    def page_featuring(pages):
+        featured = ("featured", {"heading": "", "pages": [page.pk for page in pages]})
+        return CampaignPageFactory(parent=campaigns, body=stream_data([featured]))
+
+    few = page_featuring(
+        [
+            ArticlePageFactory(parent=article_index),
+            JointStatementPageFactory(parent=statement_index),
+        ]
+    )
+    client.get(few.url)
+    with django_assert_max_num_queries(60) as measured:
+        client.get(few.url)
+    budget = len(measured)
+    many = page_featuring(
+        ArticlePageFactory.create_batch(5, parent=article_index)
+        + JointStatementPageFactory.create_batch(3, parent=statement_index)
+        + [few]
+    )
+    client.get(many.url)
+    with django_assert_max_num_queries(budget + 2):  # one more page type: its own two queries
+        response = client.get(many.url)
+    assert response.content.decode().count('class="card"') == 9
