@@ -4,7 +4,6 @@ import datetime
 
 import factory
 import wagtail_factories
-from factory.django import DjangoModelFactory
 
 from ifex.core.factories import CountryFactory, PublishedPageFactory, stream_data
 
@@ -12,7 +11,6 @@ from .models import (
     ArticleIndexPage,
     ArticlePage,
     JointStatementPage,
-    Signatory,
     StatementIndexPage,
 )
 
@@ -58,11 +56,3 @@ class ArticlePageFactory(NewsPageFactory):
 class JointStatementPageFactory(NewsPageFactory):
     class Meta:
         model = JointStatementPage
-
-
-class SignatoryFactory(DjangoModelFactory):
-    class Meta:
-        model = Signatory
-
-    page = factory.SubFactory(JointStatementPageFactory)
-    name = factory.Sequence(lambda n: f"Signatory group {n}")
