@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser run dev test bench lint format shell reset-data
+.PHONY: help install browser run dev test bench lint format shell reset-data backup restore
 
 help:
 	@echo "make run    serve the site with demo content at http://127.0.0.1:8000 (PORT=... to change)"
@@ -15,6 +15,8 @@ help:
 	@echo "make lint   ruff check and format check"
 	@echo "make shell  Django shell on the site's database"
 	@echo "make reset-data  delete the local database and uploaded media (asks first)"
+	@echo "make backup      archive the database and uploaded files into var/backups/"
+	@echo "make restore FILE=var/backups/ifex-....tar.gz  restore one into an empty database"
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV): install Python's venv module (Debian: apt-get install python3-venv)."; exit 1; }
@@ -66,3 +68,12 @@ shell: install
 reset-data:
 	@read -p "Delete var/pgdata and var/media (the local database and uploads)? [y/N] " answer; \
 	if [ "$$answer" = y ]; then rm -rf var/pgdata var/media && echo "Deleted. The next 'make run' starts fresh."; fi
+
+# pg_dump of the database and the media folder, in one timestamped archive under var/backups/.
+backup: install
+	$(BIN)/python manage.py backup
+
+# Into an empty database (DATABASE_URL, or a fresh embedded one) and an empty media folder.
+restore: install
+	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=var/backups/ifex-....tar.gz"; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)"

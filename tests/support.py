@@ -1,6 +1,7 @@
 """Running the site the way `make run` does, for tests that need a real server."""
 
 import contextlib
+import http.client
 import os
 import signal
 import socket
@@ -42,9 +43,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def fetch(url: str):
+def fetch(url: str, timeout: float = 30):
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read().decode()
@@ -86,12 +87,16 @@ def scratch_database():
 
 
 @contextlib.contextmanager
-def running_site(database_url: str, var_dir: Path, timeout: float = 240):
-    """`python -m ifex.serve` (what `make run` runs) on a free port: yields (base URL, process)."""
+def running_site(database_url: str | None, var_dir: Path, timeout: float = 240, **environ):
+    """`python -m ifex.serve` (what `make run` runs) on a free port: yields (base URL, process).
+
+    With no database URL, `make run` starts its own embedded PostgreSQL (EMBEDDED_PGDATA)."""
     port = free_port()
-    env = child_environment(
-        DATABASE_URL=database_url, VAR_DIR=str(var_dir), PORT=str(port), WEB_CONCURRENCY="2"
-    )
+    env = child_environment(VAR_DIR=str(var_dir), PORT=str(port), WEB_CONCURRENCY="2", **environ)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    else:
+        env.pop("DATABASE_URL", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "ifex.serve"],
         cwd=BASE_DIR,
@@ -109,14 +114,18 @@ def running_site(database_url: str, var_dir: Path, timeout: float = 240):
         stop(process)
 
 
+# Not up yet, or up but slow to answer its first request on a busy machine: both mean "wait".
+NOT_READY = (urllib.error.URLError, ConnectionError, TimeoutError, http.client.HTTPException)
+
+
 def wait_until_serving(url: str, process: subprocess.Popen, timeout: float):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"`make run` exited early:\n{process.stdout.read()}")
         try:
-            return fetch(url)
-        except (urllib.error.URLError, ConnectionError):
+            return fetch(url, timeout=max(deadline - time.monotonic(), 1))
+        except NOT_READY:
             time.sleep(0.5)
     raise AssertionError("the site did not come up in time")
 

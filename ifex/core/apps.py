@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Site core")
 
     def ready(self):
+        from . import checks  # noqa: F401 (registers the deploy checks)
         from .search import register_search_type
 
         register_search_type("organisations", _("Organisations"), "core.Organisation")

@@ -1,7 +1,17 @@
+import math
+import sys
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
+from wagtail import views as wagtail_views
 
 from .forms import SearchForm
 from .listing import PER_PAGE, nearest_page_number
@@ -59,3 +69,39 @@ def query_string_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+DATABASE_RETRY_AFTER_SECONDS = 30
+
+
+@requires_csrf_token
+def server_error(request):
+    """A 503 with Retry-After when the database is unreachable (readers retry, nothing is
+    broken); the plain 500 page otherwise. Neither page touches the database."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
+    return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+def login_refused(request, response=None, credentials=None):
+    """django-axes' answer once an account or an address has failed too often."""
+    minutes = math.ceil(settings.AXES_COOLOFF_TIME * 60)
+    return render(request, "core/login_refused.html", {"cooloff_minutes": minutes}, status=429)
+
+
+def authenticate_with_password(request, page_view_restriction_id, page_id):
+    """Wagtail's page-password form, with failures counted by django-axes like a login's:
+    per protected section and per address."""
+    credentials = {"username": f"page-password:{page_view_restriction_id}"}
+    if request.method == "POST" and not AxesProxyHandler.is_allowed(request, credentials):
+        return login_refused(request)
+    response = wagtail_views.authenticate_with_password(request, page_view_restriction_id, page_id)
+    if request.method == "POST" and response.status_code != 302:
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        if getattr(request, "axes_locked_out", False):
+            return login_refused(request)
+    return response

@@ -4,9 +4,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from ifex.database import database_config
-
-from .env import env_bool, env_int, env_list, env_str
+from .env import email_settings, env_bool, env_int, env_list, env_str
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -21,6 +19,7 @@ INSTALLED_APPS = [
     "ifex.core",
     "articles",
     "campaigns",
+    "axes",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -57,7 +56,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "ifex.urls"
@@ -81,7 +88,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_config()}
+# DATABASES: in dev and test (embedded PostgreSQL allowed) and production (DATABASE_URL only).
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -110,8 +117,9 @@ STATICFILES_FINDERS = [
 
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-# Serve uploaded media from Django itself: for `make run` and small sites without a proxy.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
+# Behind nginx: the internal location that serves MEDIA_ROOT once Django has allowed a file
+# (ifex/core/media.py); unset, Django sends the file itself.
+MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -143,14 +151,55 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Browser features the site never uses, turned off for every page and any frame in it.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+
 CACHE_CONTROL_MAX_AGE = env_int("CACHE_CONTROL_MAX_AGE", 60)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"database_outage": {"()": "ifex.core.logging.DatabaseOutageInOneLine"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["database_outage"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Mail: EMAIL_URL (smtp://user:password@host:587?tls=true, smtps://..., file:///path, console:)
+# or the usual EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS.
+globals().update(email_settings())
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "IFEX No Impunity <noreply@localhost>")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = env_str(
+    "WAGTAILADMIN_NOTIFICATION_FROM_EMAIL", DEFAULT_FROM_EMAIL
+)
+
+# Logins: after LOGIN_FAILURE_LIMIT failures for one account, or from one address, further tries
+# are refused for LOGIN_COOLOFF_MINUTES. The address is the client's as the proxy saw it
+# (TRUSTED_PROXY_COUNT proxies in front: see ifex/core/client_address.py).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "ifex.core.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "ifex.core.views.login_refused"
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Wagtail
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "IFEX No Impunity")
@@ -164,11 +213,19 @@ WAGTAILSEARCH_BACKENDS = {
 }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Documents only through Wagtail's view, which honours private collections; never /media/.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# One rendition must fit the worker's memory budget: 25 megapixels (a 24 MP camera) decode to
+# about 100 MB; larger uploads are refused with a clear message.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("IMAGE_MAX_PIXELS", 25_000_000)
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("IMAGE_MAX_UPLOAD_MB", 15) * 1024 * 1024
+WAGTAILIMAGES_IMAGE_FORM_BASE = "ifex.core.images.SiteImageForm"
 WAGTAILIMAGES_IMAGE_MODEL = "core.SiteImage"
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "jpeg", "gif": "gif"}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
+WAGTAIL_FINISH_WORKFLOW_ACTION = "ifex.core.workflows.publish_approved"
 
 # Demo logins `make run` creates, one per editorial role: username -> group (see
 # campaigns/migrations/0005_editorial_roles.py). The admin is a superuser.

@@ -1,6 +1,7 @@
 """Reading settings from the environment, with one clear message when a value is unusable."""
 
 import os
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -36,3 +37,58 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+EMAIL_URL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "smtps": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}
+
+
+def email_settings() -> dict:
+    """Django's EMAIL_* settings from EMAIL_URL, or else from the separate EMAIL_* variables.
+
+    EMAIL_URL forms: smtp://user:password@host:587?tls=true (STARTTLS), smtps://host:465 (TLS
+    from the start), file:///srv/ifex/mail (one file per message), console: (standard output).
+    """
+    url = env_str("EMAIL_URL")
+    if not url:
+        return {
+            "EMAIL_BACKEND": env_str("EMAIL_BACKEND", EMAIL_URL_BACKENDS["smtp"]),
+            "EMAIL_HOST": env_str("EMAIL_HOST", "localhost"),
+            "EMAIL_PORT": env_int("EMAIL_PORT", 25),
+            "EMAIL_HOST_USER": env_str("EMAIL_HOST_USER"),
+            "EMAIL_HOST_PASSWORD": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "EMAIL_USE_TLS": env_bool("EMAIL_USE_TLS", False),
+            "EMAIL_USE_SSL": env_bool("EMAIL_USE_SSL", False),
+            "EMAIL_TIMEOUT": env_int("EMAIL_TIMEOUT", 20),
+        }
+    parts = urlsplit(url)
+    backend = EMAIL_URL_BACKENDS.get(parts.scheme)
+    if backend is None:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must start with {', '.join(s + ':' for s in EMAIL_URL_BACKENDS)} "
+            f"not {parts.scheme + ':' if parts.scheme else repr(url)}."
+        )
+    if parts.scheme == "file":
+        return {"EMAIL_BACKEND": backend, "EMAIL_FILE_PATH": unquote(parts.path)}
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": backend}
+    options = parse_qs(parts.query)
+    try:
+        port = parts.port
+    except ValueError:
+        raise ImproperlyConfigured("EMAIL_URL has a port that is not a number.") from None
+    use_ssl = parts.scheme == "smtps"
+    return {
+        "EMAIL_BACKEND": backend,
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": port or (465 if use_ssl else 25),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": options.get("tls", ["false"])[0].lower() in TRUE_WORDS,
+        "EMAIL_USE_SSL": use_ssl,
+        "EMAIL_TIMEOUT": env_int("EMAIL_TIMEOUT", 20),
+    }

@@ -1,6 +1,10 @@
 """The test suite: real PostgreSQL, fast hashing, no network."""
 
+from ifex.database import database_config
+
 from .base import *  # noqa: F403
+
+DATABASES = {"default": database_config()}
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-test-only-not-secret-test-only-not-secret"
@@ -8,7 +12,6 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
-SERVE_MEDIA = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WHITENOISE_AUTOREFRESH = True

@@ -123,6 +123,18 @@ def publish_statement(client, statement_index, **_):
     return live_title(statement) == "Published edit"
 
 
+def delete_statement(client, statement_index, **_):
+    statement = JointStatementPageFactory(parent=statement_index)
+    client.post(reverse("wagtailadmin_pages:delete", args=[statement.pk]))
+    return not Page.objects.filter(pk=statement.pk).exists()
+
+
+def unpublish_statement(client, statement_index, **_):
+    statement = JointStatementPageFactory(parent=statement_index)
+    client.post(reverse("wagtailadmin_pages:unpublish", args=[statement.pk]))
+    return not Page.objects.get(pk=statement.pk).live
+
+
 def change_figures(client, **_):
     figure = ImpunityFigureFactory(value=1700)
     url = reverse("wagtailsnippets_campaigns_impunityfigure:edit", args=[figure.pk])
@@ -180,7 +192,10 @@ ALLOWED = {
     publish_article: {"editor"},
     delete_article: {"editor"},
     create_statement: {"editor"},
-    publish_statement: {"moderator"},
+    # Moderators decide through the review task only: never a direct publish, unpublish or delete.
+    publish_statement: set(),
+    unpublish_statement: set(),
+    delete_statement: set(),
     approve_statement: {"moderator"},
     change_figures: {"campaigner"},
     publish_figures: {"campaigner"},
@@ -221,3 +236,88 @@ def test_only_joint_statements_go_through_review(article_index, statement_index,
     assert statement_index.get_workflow().name == "Joint statement review"
     assert article_index.get_workflow() is None
     assert campaign_index.get_workflow() is None
+
+
+# Every right each role holds, pinned: a migration or a hand edit that widens one fails here.
+EXPECTED_PERMISSIONS = {
+    "Editors": {
+        "global": {
+            "wagtailadmin.access_admin",
+            *(
+                f"core.{action}_{model}"
+                for model in ("organisation", "country", "topic")
+                for action in ("add", "change", "delete", "view")
+            ),
+            "core.view_region",
+        },
+        "pages": {
+            ("articles", "add"),
+            ("articles", "change"),
+            ("articles", "publish"),
+            ("articles", "lock"),
+            ("statements", "add"),
+            ("statements", "change"),
+            ("statements", "lock"),
+        },
+        "collections": {
+            "wagtailimages.add_image",
+            "wagtailimages.change_image",
+            "wagtailimages.choose_image",
+            "wagtaildocs.add_document",
+            "wagtaildocs.change_document",
+            "wagtaildocs.choose_document",
+        },
+    },
+    "Campaign staff": {
+        "global": {
+            "wagtailadmin.access_admin",
+            *(f"core.view_{model}" for model in ("organisation", "country", "topic", "region")),
+            *(
+                f"campaigns.{action}_impunityfigure"
+                for action in ("view", "add", "change", "delete", "publish", "lock", "unlock")
+            ),
+        },
+        "pages": {
+            ("campaigns", "add"),
+            ("campaigns", "change"),
+            ("campaigns", "publish"),
+            ("campaigns", "lock"),
+        },
+        "collections": {
+            "wagtailimages.add_image",
+            "wagtailimages.change_image",
+            "wagtailimages.choose_image",
+            "wagtaildocs.choose_document",
+        },
+    },
+    "Moderators": {
+        "global": {
+            "wagtailadmin.access_admin",
+            *(f"core.view_{model}" for model in ("organisation", "country", "topic", "region")),
+        },
+        "pages": set(),
+        "collections": {"wagtailimages.choose_image", "wagtaildocs.choose_document"},
+    },
+}
+
+
+def permission_names(permissions):
+    return {f"{p.content_type.app_label}.{p.codename}" for p in permissions}
+
+
+@pytest.mark.parametrize("group_name", EXPECTED_PERMISSIONS)
+def test_each_group_holds_exactly_its_permissions(group_name, home):
+    group = Group.objects.get(name=group_name)
+    expected = EXPECTED_PERMISSIONS[group_name]
+    sections = {page.pk: page.slug for page in home.get_children()}
+
+    assert permission_names(group.permissions.all()) == expected["global"]
+    assert {
+        (sections.get(grant.page_id, grant.page_id), grant.permission.codename.split("_")[0])
+        for grant in group.page_permissions.select_related("permission")
+    } == expected["pages"]
+    assert {
+        f"{grant.permission.content_type.app_label}.{grant.permission.codename}"
+        for grant in group.collection_permissions.select_related("permission__content_type")
+    } == expected["collections"]
+    assert not group.collection_permissions.exclude(collection__depth=1).exists()

@@ -82,3 +82,18 @@ def test_every_demo_page_renders(client):
     for page in Page.objects.live().filter(depth__gte=2).specific():
         response = client.get(page.url)
         assert response.status_code == 200, page.url
+
+
+def test_renditions_are_made_before_the_first_reader(client):
+    from ifex.core.renditions import PUBLIC_RENDITION_SPECS
+
+    seed()
+    call_command("prepare_renditions", stdout=StringIO())
+    campaign = CampaignPage.objects.get(slug="no-impunity")
+    image = campaign.hero_image
+    made = set(image.renditions.values_list("filter_spec", flat=True))
+    assert set(PUBLIC_RENDITION_SPECS) <= made
+
+    before = image.renditions.count()
+    client.get(campaign.url)
+    assert image.renditions.count() == before, "the page asked for nothing new"

@@ -67,7 +67,12 @@ def test_make_run_publishes_scheduled_content_periodically(monkeypatch):
     from ifex import serve
 
     calls = []
-    monkeypatch.setattr(serve.subprocess, "run", lambda command, **kwargs: calls.append(command))
+
+    def record(command, **kwargs):
+        calls.append(command)
+        return serve.subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(serve.subprocess, "run", record)
     publisher = serve.ScheduledPublisher(every_seconds=1)
     publisher.start()
     deadline = time.monotonic() + 10

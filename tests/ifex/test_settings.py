@@ -52,6 +52,46 @@ def test_production_settings_pass_the_deploy_check(test_database_url):
         DATABASE_URL=test_database_url,
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="noimpunity.example.org",
+        EMAIL_URL="smtp://mailer:secret@mail.example.org:587?tls=true",
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_deploy_check_warns_when_mail_goes_nowhere(test_database_url):
+    result = run_manage(
+        "check",
+        "--deploy",
+        DATABASE_URL=test_database_url,
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="noimpunity.example.org",
+    )
+    assert "ifex.W001" in result.stderr + result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_database_url():
+    result = run_manage("check", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="noimpunity.example.org")
+    assert result.returncode == 1
+    assert "need DATABASE_URL in the environment" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_hsts_covers_subdomains_and_preload_only_when_asked(test_database_url):
+    def hsts_settings(**environ):
+        result = run_manage(
+            "shell",
+            "-c",
+            "from django.conf import settings as s; "
+            "print(s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)",
+            DATABASE_URL=test_database_url,
+            SECRET_KEY=STRONG_KEY,
+            ALLOWED_HOSTS="noimpunity.example.org",
+            **environ,
+        )
+        return result.stdout.splitlines()[-1].split()
+
+    assert hsts_settings() == ["False", "False"]
+    assert hsts_settings(SECURE_HSTS_INCLUDE_SUBDOMAINS="true", SECURE_HSTS_PRELOAD="true") == [
+        "True",
+        "True",
+    ]

@@ -28,15 +28,24 @@ def filtered_index_url(index_page, name, value):
 
 @register.filter
 def highlight(text, query):
-    """Mark the words of `query` (and words they begin) in `text`, escaping everything else."""
-    text = escape(text or "")
+    """Mark the words of `query` (and words they begin) in `text`, escaping everything else.
+
+    Matched on the raw text, then each piece escaped: matching escaped text would mark the
+    inside of entities (`quot` in `&quot;`)."""
+    text = str(text or "")
     terms = sorted(
         {term for term in re.findall(r"\w{2,}", str(query or ""))}, key=len, reverse=True
     )
     if not terms:
-        return mark_safe(text)
+        return escape(text)
     pattern = re.compile(r"\b(" + "|".join(re.escape(term) for term in terms) + r")", re.IGNORECASE)
-    return mark_safe(pattern.sub(r"<mark>\1</mark>", text))
+    pieces = pattern.split(text)  # odd positions are the matches
+    return mark_safe(
+        "".join(
+            format_html("<mark>{}</mark>", piece) if index % 2 else escape(piece)
+            for index, piece in enumerate(pieces)
+        )
+    )
 
 
 @register.simple_tag(takes_context=True)

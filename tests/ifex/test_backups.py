@@ -1,0 +1,98 @@
+"""`make backup` and `make restore`: the demo site goes into an archive and comes back identical."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support import BASE_DIR, child_environment, scratch_database
+
+PUBLIC_RECORD_APPS = [
+    "wagtailcore.page",
+    "wagtailcore.revision",
+    "wagtailcore.pagelogentry",
+    "wagtailcore.modellogentry",
+    "articles",
+    "campaigns",
+    "core",
+]
+PAGES_READ = [
+    "/how-we-count/",
+    "/statements/global-magnitsky-sanctions/",
+    "/campaigns/no-impunity/",
+]
+READ_PAGES = (
+    "from django.test import Client; client = Client(HTTP_HOST='localhost'); "
+    f"print('\\n'.join(client.get(path).content.decode() for path in {PAGES_READ!r}))"
+)
+PUBLISH_A_NEW_VALUE = (
+    "from campaigns.models import ImpunityFigure; "
+    "figure = ImpunityFigure.objects.filter(kind='count').order_by('pk').first(); "
+    "figure.value += 1; figure.save_revision().publish()"
+)
+
+
+def manage(*args, **environ) -> subprocess.CompletedProcess:
+    env = child_environment(DJANGO_SETTINGS_MODULE="ifex.settings.dev", DEBUG="false", **environ)
+    return subprocess.run(
+        [sys.executable, "manage.py", *map(str, args)],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def checked(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture
+def two_databases():
+    with scratch_database() as source, scratch_database() as target:
+        yield source, target
+
+
+def test_backup_restores_the_site_identically(two_databases, tmp_path):
+    source_url, target_url = two_databases
+    source = {"DATABASE_URL": source_url, "MEDIA_ROOT": tmp_path / "media", "VAR_DIR": tmp_path}
+    target = {"DATABASE_URL": target_url, "MEDIA_ROOT": tmp_path / "restored", "VAR_DIR": tmp_path}
+    checked(manage("migrate", "--noinput", **source))
+    checked(manage("seed_demo", **source))
+    checked(manage("shell", "-c", PUBLISH_A_NEW_VALUE, **source))
+
+    written = checked(manage("backup", **source))
+    [archive] = (tmp_path / "backups").glob("ifex-*.tar.gz")
+    assert str(archive) in written
+
+    checked(manage("restore", archive, **target))
+    dump = ["dumpdata", *PUBLIC_RECORD_APPS, "--indent", "1"]
+    assert checked(manage(*dump, **target)) == checked(manage(*dump, **source))
+    assert files_under(tmp_path / "restored") == files_under(tmp_path / "media")
+    pages = checked(manage("shell", "-c", READ_PAGES, **target))
+    assert pages == checked(manage("shell", "-c", READ_PAGES, **source))
+    assert "Signed by 94 organisations" in pages
+
+    refused = manage("restore", archive, **source)
+    assert refused.returncode == 1
+    assert "is not empty" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_restoring_something_that_is_not_a_backup_gets_a_clear_answer(tmp_path):
+    not_a_backup = tmp_path / "notes.tar.gz"
+    not_a_backup.write_text("hello")
+    with scratch_database() as empty:
+        result = manage("restore", not_a_backup, DATABASE_URL=empty, MEDIA_ROOT=tmp_path / "m")
+    assert result.returncode == 1
+    assert "is not a readable backup" in result.stderr and "Traceback" not in result.stderr
