@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser run dev test bench lint format shell reset-data backup restore
+.PHONY: help install browser system-packages run dev test bench lint format shell reset-data backup restore
 
 help:
 	@echo "make run    serve the site with demo content at http://127.0.0.1:8000 (PORT=... to change)"
@@ -46,15 +46,22 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The browser tests drive Debian's Chromium; Playwright's own browser download does not work offline.
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "Installing Debian's chromium for the browser tests (about 30 s)..."; \
+# Debian packages the tests use for real: Chromium (the browser tests; Playwright's own browser
+# download does not work offline) and nginx (the proxy in front of gunicorn). Installed when missing.
+SYSTEM_PACKAGES := chromium:/usr/bin/chromium nginx:/usr/sbin/nginx
+system-packages:
+	@missing=""; for entry in $(SYSTEM_PACKAGES); do \
+		[ -x "$${entry#*:}" ] || missing="$$missing $${entry%%:*}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages for the tests:$$missing (about a minute)..."; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
-	}
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
-test: install lint browser
+browser: system-packages
+
+test: install lint system-packages
 	$(BIN)/python -m pytest
 
 # Speed and memory on a grown archive (its own database, ifex_bench); prints figures and targets.

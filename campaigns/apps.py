@@ -9,4 +9,8 @@ class CampaignsConfig(AppConfig):
     def ready(self):
         from ifex.core.search import register_search_type
 
+        from . import signals
+
+        signals.connect()
+
         register_search_type("campaigns", _("Campaigns"), "campaigns.CampaignPage")

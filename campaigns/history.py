@@ -1,38 +1,43 @@
-"""The public record of each impunity figure: every value it was published with, and when."""
+"""The public record of each impunity figure: every value it was published with, and when.
+
+Read from the site's own table (FigurePublication), written on every publish: a figure that is
+unpublished or deleted stays on the record, shown as retired.
+"""
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from django.contrib.contenttypes.models import ContentType
-from wagtail.models import ModelLogEntry
-
-from .models import ImpunityFigure
-
-PUBLISH_ACTIONS = ("wagtail.publish", "wagtail.publish.scheduled")
+from .models import FigurePublication, ImpunityFigure
 
 
 @dataclass
 class FigureHistory:
-    figure: ImpunityFigure
-    publications: list[tuple[datetime, ImpunityFigure]] = field(default_factory=list)
+    figure: ImpunityFigure | None  # the live figure; None once it is retired
+    publications: list[FigurePublication] = field(default_factory=list)
+
+    @property
+    def retired(self) -> bool:
+        return self.figure is None
+
+    @property
+    def latest(self) -> FigurePublication:
+        return self.publications[-1]
+
+    @property
+    def anchor(self) -> str:
+        return f"figure-{self.latest.figure_id or 'retired-' + str(self.publications[0].pk)}"
 
 
 def published_figures_history() -> list[FigureHistory]:
-    """Each live figure with its published versions, oldest first, in two queries."""
-    figures = list(ImpunityFigure.objects.filter(live=True).order_by("pk"))
-    histories = {str(figure.pk): FigureHistory(figure) for figure in figures}
-    entries = (
-        ModelLogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(ImpunityFigure),
-            object_id__in=histories,
-            action__in=PUBLISH_ACTIONS,
-            revision__isnull=False,
-        )
-        .select_related("revision")
-        .order_by("timestamp", "pk")
+    """Live figures first, then retired ones; each with its publications, oldest first.
+    Two queries, however long the record."""
+    live = {figure.pk: figure for figure in ImpunityFigure.objects.filter(live=True)}
+    histories: dict[object, FigureHistory] = {}
+    for publication in FigurePublication.objects.order_by("published_at", "pk"):
+        key = publication.figure_id or ("deleted", publication.figure_name)
+        if key not in histories:
+            histories[key] = FigureHistory(live.get(publication.figure_id))
+        histories[key].publications.append(publication)
+    return sorted(
+        histories.values(),
+        key=lambda history: (history.retired, history.publications[0].published_at),
     )
-    for entry in entries:
-        histories[entry.object_id].publications.append(
-            (entry.timestamp, entry.revision.as_object())
-        )
-    return list(histories.values())

@@ -254,3 +254,70 @@ class ImpunityFigure(
 
     def get_preview_template(self, request, mode_name):
         return "campaigns/previews/impunity_figure.html"
+
+
+class FigurePublication(models.Model):
+    """One value a figure was published with: the site's public record, kept in its own table.
+
+    Written on every publish (by hand, or scheduled); never changed or deleted afterwards, so
+    unpublishing or deleting a figure, or purging old revisions, takes nothing out of the record.
+    """
+
+    figure = models.ForeignKey(
+        ImpunityFigure,
+        verbose_name=_("figure"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="publications",
+    )
+    figure_name = models.CharField(_("figure name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=ImpunityFigure.Kind.choices)
+    value = models.PositiveIntegerField(_("value"), null=True, blank=True)
+    out_of = models.PositiveIntegerField(_("out of"), null=True, blank=True)
+    display_value = models.CharField(_("value as shown"), max_length=100, blank=True)
+    sentence = models.CharField(_("sentence"), max_length=255)
+    source_name = models.CharField(_("source"), max_length=255, blank=True)
+    source_url = models.URLField(_("source link"), blank=True)
+    as_of = models.DateField(_("as of"), null=True, blank=True)
+    method_note = models.TextField(_("how we count"), blank=True)
+    published_at = models.DateTimeField(_("published at"), db_index=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_by_name = models.CharField(_("published by (name)"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+        verbose_name = _("figure publication")
+        verbose_name_plural = _("figure publications")
+
+    def __str__(self):
+        return f"{self.figure_name}: {self.display_value} ({self.published_at:%Y-%m-%d})"
+
+    @classmethod
+    def record(cls, figure: ImpunityFigure, published_at, user=None) -> "FigurePublication":
+        return cls.objects.create(
+            figure_id=figure.pk,
+            figure_name=figure.name,
+            kind=figure.kind,
+            value=figure.value,
+            out_of=figure.out_of,
+            display_value="" if figure.live_source else figure.display_value,
+            sentence=figure.sentence,
+            source_name=figure.display_source_name,
+            source_url=figure.source_url,
+            as_of=figure.as_of,
+            method_note=figure.method_note,
+            published_at=published_at,
+            published_by=user,
+            published_by_name=user.get_username() if user else "",
+        )
+
+    @property
+    def is_live_count(self) -> bool:
+        return self.kind == ImpunityFigure.Kind.LIVE

@@ -1,13 +1,43 @@
+import psycopg
 import pytest
 
-from tests.support import scratch_database
+from tests.support import server_connection_kwargs
+
+TEST_DATABASES_DROPPED = []
 
 
-@pytest.fixture
-def scratch_database_url():
-    """An empty database on the test server, for a process started from a test (`make run`)."""
-    with scratch_database() as url:
-        yield url
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Django drops the test database at the end; a connection still open (a thread's, a child
+    process's) makes that fail with "being accessed by other users" and leaves it behind.
+    Close them all first."""
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    yield
+    with django_db_blocker.unblock():
+        connection.close()
+        with psycopg.connect(**server_connection_kwargs(), autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            )
+    TEST_DATABASES_DROPPED.append(name)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if a test database outlived it (the next run would trip over it)."""
+    if not TEST_DATABASES_DROPPED:
+        return
+    with psycopg.connect(**server_connection_kwargs(), autocommit=True) as admin:
+        left = admin.execute(
+            "SELECT datname FROM pg_database WHERE datname = ANY(%s) OR datname LIKE 'scratch_%%'",
+            [TEST_DATABASES_DROPPED],
+        ).fetchall()
+    if left:
+        print(f"\nTest databases left behind: {', '.join(row[0] for row in left)}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture

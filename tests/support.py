@@ -2,13 +2,16 @@
 
 import contextlib
 import http.client
+import http.cookiejar
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
@@ -49,6 +52,25 @@ def fetch(url: str, timeout: float = 30):
             return response.status, dict(response.headers), response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read().decode()
+
+
+def submit_form(url: str, fields: dict, headers=None) -> int:
+    """GET the form at `url` as a browser would (cookie, CSRF token), POST `fields`; the status."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(url, timeout=30) as response:
+        page = response.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    request = urllib.request.Request(
+        url,
+        data=urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fields}).encode(),
+        headers={"Referer": url, **(headers or {})},
+    )
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 def server_connection_kwargs() -> dict:

@@ -9,6 +9,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 from wagtail import views as wagtail_views
@@ -25,7 +26,16 @@ OTHER_RESULTS_SHOWN = 10
 def search(request):
     form = SearchForm(request.GET)
     query = clean_query(request.GET.get("q", ""))
-    context = {"form": form, "query": query, "results": None, "others": []}
+    context = {
+        "form": form,
+        "query": query,
+        "results": None,
+        "others": [],
+        "share_title": _("Search"),
+        "share_description": _(
+            "Search the network's articles, joint statements, campaigns and member organisations."
+        ),
+    }
     if not form.is_valid() or not query.searchable:
         return render(request, "core/search.html", context)
 

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from articles.factories import ArticlePageFactory, JointStatementPageFactory
-from ifex.core.factories import CountryFactory, TopicFactory
+from ifex.core.factories import CountryFactory, RegionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,34 @@ def test_filtered_feed_follows_the_filters(client, article_index):
     channel, items = feed_items(client.get("/articles/feed/", {"topic": "impunity"}))
     assert [item.findtext("title") for item in items] == ["On impunity"]
     assert "Impunity" in channel.findtext("title")
+
+
+@pytest.mark.parametrize("index_path", ["/articles/", "/statements/"])
+def test_every_filter_a_listing_accepts_its_feed_accepts(client, article_index, index_path):
+    from campaigns.models import HomePage
+
+    home = HomePage.objects.get()
+    index = home.get_children().get(url_path__endswith=index_path).specific
+    factory = ArticlePageFactory if index_path == "/articles/" else JointStatementPageFactory
+    americas = RegionFactory(name="Americas", slug="americas")
+    haiti = CountryFactory(name="Haiti", iso_code="HT", region=americas)
+    impunity = TopicFactory(name="Impunity", slug="impunity")
+    factory(
+        parent=index,
+        title="The one",
+        countries=[haiti],
+        topics=[impunity],
+        date=datetime.date(2025, 3, 1),
+    )
+    factory(parent=index, title="Another", date=datetime.date(2024, 3, 1))
+    filters = {"country": "ht", "region": "americas", "topic": "impunity", "year": "2025"}
+    for name, value in filters.items():
+        listing = client.get(index_path, {name: value})
+        assert listing.status_code == 200, name
+        feed_link = f'href="{index_path}feed/?{name}={value}"'
+        assert feed_link in listing.content.decode(), f"the {name} listing announces its feed"
+        _, items = feed_items(client.get(f"{index_path}feed/", {name: value}))
+        assert [item.findtext("title") for item in items] == ["The one"], name
 
 
 def test_feed_with_an_unknown_filter_is_a_404(client, article_index):

@@ -187,3 +187,57 @@ def test_figure_listing_flags_stale_figures(staff):
     ImpunityFigureFactory(name="Old count", as_of=datetime.date(2020, 1, 1))
     html = client.get(url("list")).content.decode()
     assert "Needs checking" in html
+
+
+def test_the_public_record_outlives_unpublishing_deleting_and_purged_revisions(staff, client):
+    from django.core.management import call_command
+
+    from campaigns.models import FigurePublication
+
+    admin_side, _ = staff
+    kept = ImpunityFigureFactory(name="Killed", value=1700, live=False)
+    publish_value(admin_side, kept, 1700, as_of="2024-11-02")
+    publish_value(admin_side, kept, 1800, as_of="2025-11-02")
+    retired = ImpunityFigureFactory(name="Old ratio", live=False, ratio=True)
+    publish_value(admin_side, retired, 8, kind="ratio", out_of=10, as_of="2023-05-01")
+    gone = ImpunityFigureFactory(name="Deleted", value=42, live=False)
+    publish_value(admin_side, gone, 42, as_of="2022-01-01")
+
+    retired.refresh_from_db()
+    retired.unpublish()
+    gone.delete()
+    call_command("purge_revisions", days=0, stdout=StringIO())
+
+    record = FigurePublication.objects.order_by("published_at")
+    assert [(p.figure_name, p.display_value) for p in record] == [
+        ("Killed", "1,700"),
+        ("Killed", "1,800"),
+        ("Old ratio", "8 out of 10"),
+        ("Deleted", "42"),
+    ]
+    assert record.first().published_by_name == "campaigner"
+
+    html = client.get("/how-we-count/").content.decode()
+    assert html.index(">1,700<") < html.index(">1,800<")
+    assert "8 out of 10" in html and ">42<" in html
+    assert html.count(">Retired<") == 2, "the unpublished and the deleted figure"
+
+
+def test_the_record_is_filled_from_what_was_published_before_it_existed(staff):
+    import importlib
+
+    from django.apps import apps
+
+    from campaigns.models import FigurePublication
+
+    admin_side, _ = staff
+    figure = ImpunityFigureFactory(name="Killed", value=1700, live=False)
+    publish_value(admin_side, figure, 1700, as_of="2024-11-02", method_note="UNESCO count.")
+    publish_value(admin_side, figure, 1800, as_of="2025-11-02")
+    fields = ["figure_id", "figure_name", "display_value", "as_of", "method_note", "published_at"]
+    written_on_publish = list(FigurePublication.objects.values_list(*fields))
+    FigurePublication.objects.all().delete()
+
+    migration = importlib.import_module("campaigns.migrations.0008_figure_public_record_backfill")
+    migration.backfill(apps, None)
+    assert list(FigurePublication.objects.values_list(*fields)) == written_on_publish

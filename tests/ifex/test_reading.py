@@ -6,10 +6,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.test import RequestFactory
-from django.views.defaults import server_error
 
 from articles.factories import ArticlePageFactory, JointStatementPageFactory
 from ifex.core.factories import SiteImageFactory
+from ifex.core.views import server_error
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,39 @@ def test_article_head_has_title_description_canonical_and_sharing_tags(client, a
         r'<meta property="og:image" content="http://testserver/media/[^"]+\.jpg">', html
     )
     assert '<meta name="twitter:card" content="summary_large_image">' in html
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/", None),
+        ("/articles/", "Articles"),
+        ("/statements/", "Joint statements"),
+        ("/members/", None),
+        ("/search/?q=impunity", "Search"),
+        ("/how-we-count/", "How we count"),
+    ],
+)
+def test_every_public_page_has_a_share_card(client, path, title):
+    html = client.get(path).content.decode()
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)">', html)
+    assert canonical and canonical.group(1) == "http://testserver" + path.split("?")[0]
+    og_title = re.search(r'<meta property="og:title" content="([^"]+)">', html)
+    assert og_title and (title is None or og_title.group(1) == title)
+    assert '<meta property="og:description" content="' in html
+    assert re.search(
+        r'<meta property="og:image" content="http://testserver/static/img/share-default[^"]*\.png">',
+        html,
+    ), "pages without a hero image share the site's default card"
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+
+
+def test_the_default_share_image_is_served(client):
+    html = client.get("/how-we-count/").content.decode()
+    image = re.search(r'<meta property="og:image" content="http://testserver([^"]+)">', html)
+    response = client.get(image.group(1))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
 
 
 def test_article_json_ld_is_a_news_article_with_the_site_organization(client, article_index):
@@ -107,12 +140,57 @@ def test_public_pages_send_a_strict_content_security_policy(client):
     assert "frame-ancestors 'none'" in policy
 
 
+INLINE_CODE = {
+    "a <style> element": re.compile(r"<style[\s>]", re.I),
+    "a style attribute": re.compile(r"<[^>]*\sstyle\s*=", re.I),
+    "an event handler attribute": re.compile(r"<[^>]*\son[a-z]+\s*=", re.I),
+    "an inline script": re.compile(
+        r"<script\b(?![^>]*\bsrc\s*=)(?![^>]*application/ld\+json)[^>]*>", re.I
+    ),
+    "a javascript: address": re.compile(r"javascript:", re.I),
+}
+
+
+def inline_code(text: str) -> list[str]:
+    """What in `text` the production CSP would block: everything inline."""
+    return [name for name, pattern in INLINE_CODE.items() if pattern.search(text)]
+
+
+@pytest.mark.parametrize(
+    ("snippet", "found"),
+    [
+        ("<style>body{color:red}</style>", "a <style> element"),
+        ('<p style="color:red">', "a style attribute"),
+        ('<button onclick="go()">', "an event handler attribute"),
+        ("<img src=x onerror='go()'>", "an event handler attribute"),
+        ("<script>go()</script>", "an inline script"),
+        ('<a href="javascript:go()">', "a javascript: address"),
+    ],
+)
+def test_the_inline_code_scan_catches_each_kind(snippet, found):
+    assert found in inline_code(snippet)
+
+
+def test_the_inline_code_scan_passes_clean_markup():
+    clean = (
+        '<script src="/static/site.js" defer></script><script type="application/ld+json">{}'
+        '</script><link rel="stylesheet" href="/static/site.css"><p class="one">Once upon</p>'
+    )
+    assert inline_code(clean) == []
+
+
 def test_templates_have_no_inline_scripts_or_styles():
     from pathlib import Path
 
     templates = Path(__file__).resolve().parents[2] / "templates"
-    for template in templates.rglob("*.html"):
-        text = template.read_text()
-        assert 'style="' not in text, template
-        scripts = re.findall(r"<script(?![^>]*application/ld\+json)[^>]*>", text)
-        assert all("src=" in tag for tag in scripts), template
+    found = {
+        str(template.relative_to(templates)): inline_code(template.read_text())
+        for template in templates.rglob("*.html")
+    }
+    assert {name: kinds for name, kinds in found.items() if kinds} == {}
+
+
+def test_public_pages_turn_off_browser_features_they_never_use(client):
+    policy = client.get("/")["Permissions-Policy"]
+    for feature in ("camera=()", "geolocation=()", "microphone=()", "payment=()"):
+        assert feature in policy

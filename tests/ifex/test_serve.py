@@ -12,10 +12,15 @@ from tests import support
 from tests.support import fetch
 
 
-@pytest.fixture
-def running_site(scratch_database_url, tmp_path):
-    with support.running_site(scratch_database_url, tmp_path) as (base, process):
-        yield base, process, tmp_path
+@pytest.fixture(scope="module")
+def running_site(tmp_path_factory):
+    """One `make run` for the module; the Ctrl-C test, which stops it, comes last."""
+    var_dir = tmp_path_factory.mktemp("var")
+    with (
+        support.scratch_database() as database_url,
+        support.running_site(database_url, var_dir) as (base, process),
+    ):
+        yield base, process, var_dir
 
 
 def test_make_run_serves_the_site_with_gunicorn_and_static_files(running_site):
@@ -39,13 +44,24 @@ def test_make_run_serves_the_site_with_gunicorn_and_static_files(running_site):
     assert "admin" in password
 
 
+def test_make_run_writes_mail_where_a_person_can_read_it(running_site):
+    base, _, var_dir = running_site
+    status = support.submit_form(base + "/admin/password_reset/", {"email": "admin@example.org"})
+    assert status == 200, "redirected to the 'sent' page"
+    [message] = (var_dir / "mail").glob("*.log")
+    text = message.read_text()
+    assert "To: admin@example.org" in text
+    assert "/admin/password_reset/" in text
+
+
 def test_ctrl_c_stops_the_server_cleanly(running_site):
-    _, process, _ = running_site
+    _, process, var_dir = running_site
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=60) == 0
     output = process.stdout.read()
     assert "/admin/" in output
     assert "admin / " in output, "the demo login is printed"
+    assert f"Mail:  written to {var_dir / 'mail'}/" in output
     assert "Traceback" not in output
 
 

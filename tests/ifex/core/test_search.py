@@ -81,6 +81,14 @@ def test_organisations_are_found_beside_pages(client, haiti):
     assert "<mark>Haitian</mark> Press Freedom Group" in html
 
 
+def test_highlighting_never_breaks_escaped_characters(client):
+    OrganisationFactory(name='"Quot" Media & Amp Fund')
+    html = client.get("/search/", {"q": "quot"}).content.decode()
+    assert "&quot;<mark>Quot</mark>&quot; Media &amp; Amp Fund" in html
+    html = client.get("/search/", {"q": "amp"}).content.decode()
+    assert "&quot;Quot&quot; Media &amp; <mark>Amp</mark> Fund" in html
+
+
 def test_results_are_paginated(client, article_index):
     ArticlePageFactory.create_batch(13, parent=article_index, teaser="About accountability.")
     first = client.get("/search/", {"q": "accountability"})

@@ -1,0 +1,26 @@
+"""Every publish of a figure goes into the public record (FigurePublication).
+
+Recorded from Wagtail's own publish log entry (by hand or scheduled), which carries the moment,
+the person and the revision that went live; Wagtail's `published` signal knows no user and also
+fires when a publish is only scheduled.
+"""
+
+from django.db.models.signals import post_save
+from wagtail.models import ModelLogEntry
+
+from .models import FigurePublication, ImpunityFigure
+
+PUBLISH_ACTIONS = ("wagtail.publish", "wagtail.publish.scheduled")
+
+
+def record_publication(sender, instance, created, raw=False, **kwargs):
+    if not created or raw or instance.action not in PUBLISH_ACTIONS or not instance.revision_id:
+        return
+    if instance.content_type.model_class() is not ImpunityFigure:
+        return
+    figure = instance.revision.as_object()
+    FigurePublication.record(figure, instance.timestamp, instance.user)
+
+
+def connect():
+    post_save.connect(record_publication, sender=ModelLogEntry, dispatch_uid="figure_record")

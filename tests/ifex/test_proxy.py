@@ -1,0 +1,139 @@
+"""nginx in front of `make run`'s gunicorn, with the configuration the README gives: slow clients
+never stall the site, static files and allowed media are served, the client's address is known."""
+
+import contextlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from ifex.deploy.nginx import render
+from tests import support
+from tests.support import fetch, free_port
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+@contextlib.contextmanager
+def nginx_in_front_of(app_base: str, var_dir, run_dir):
+    run_dir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    config = run_dir / "nginx.conf"
+    # The test's folders are private to root; a production nginx (www-data) reads its own.
+    as_root = "user root;\n" if os.geteuid() == 0 else ""
+    config.write_text(
+        as_root
+        + render(
+            listen=f"127.0.0.1:{port}",
+            app_servers=[app_base.removeprefix("http://")],
+            static_root=var_dir / "staticfiles",
+            media_root=var_dir / "media",
+            run_dir=run_dir,
+            mime_types="/etc/nginx/mime.types",
+        )
+    )
+    process = subprocess.Popen(
+        [NGINX, "-c", str(config), "-p", str(run_dir), "-g", "daemon off;"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        support.wait_until_serving(base + "/robots.txt", process, timeout=30)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def site_behind_nginx(tmp_path_factory):
+    if not shutil.which("nginx") and not shutil.which(NGINX):
+        pytest.fail("nginx is missing: `make test` installs it (make services).")
+    var_dir = tmp_path_factory.mktemp("var")
+    with (
+        support.scratch_database() as database_url,
+        support.running_site(
+            database_url,
+            var_dir,
+            MEDIA_ACCEL_REDIRECT="/protected-media/",
+            TRUSTED_PROXY_COUNT="1",
+        ) as (app_base, _),
+        nginx_in_front_of(app_base, var_dir, tmp_path_factory.mktemp("nginx")) as proxy_base,
+    ):
+        yield proxy_base, app_base
+
+
+def stalled_clients(base: str, count: int):
+    """Sockets that send half a request and then nothing: what a slowloris attack does."""
+    host, port = urllib.parse.urlsplit(base).netloc.split(":")
+    sockets = []
+    for _ in range(count):
+        held = socket.create_connection((host, int(port)))
+        held.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        sockets.append(held)
+    return sockets
+
+
+def test_static_files_and_allowed_media_come_through_the_proxy(site_behind_nginx):
+    proxy, app = site_behind_nginx
+    status, _, home = fetch(proxy + "/")
+    assert status == 200
+    stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', home).group(1)
+    status, headers, _ = fetch(proxy + stylesheet)
+    assert status == 200 and "immutable" in headers["Cache-Control"]
+
+    image = re.search(r'src="(/media/images/[^"]+)"', home).group(1)
+    with urllib.request.urlopen(proxy + image, timeout=30) as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"].startswith("image/")
+        assert len(response.read()) > 1000, "nginx sent the file the app allowed"
+    status, headers, body = fetch(app + image)
+    assert headers.get("X-Accel-Redirect", "").startswith("/protected-media/images/")
+    assert body == "", "the app itself only says yes"
+    assert fetch(proxy + "/protected-media/" + image.removeprefix("/media/"))[0] == 404
+
+
+def failed_sign_in(base: str, forged_address: str) -> int:
+    return support.submit_form(
+        base + "/admin/login/",
+        {"username": "admin", "password": "wrong"},
+        headers={"X-Forwarded-For": forged_address},
+    )
+
+
+def test_a_forged_client_address_does_not_escape_the_lockout(site_behind_nginx):
+    proxy, _ = site_behind_nginx
+    answers = [failed_sign_in(proxy, f"198.51.100.{n}") for n in range(6)]
+    assert answers[:4] == [200] * 4, "wrong password: the form again"
+    assert answers[-1] == 429, "the same client, whatever address it claims"
+
+
+def test_stalled_clients_do_not_stall_the_site(site_behind_nginx):
+    proxy, _ = site_behind_nginx
+    held = stalled_clients(proxy, 16)
+    try:
+        started = time.monotonic()
+        assert fetch(proxy + "/articles/", timeout=10)[0] == 200
+        assert time.monotonic() - started < 5
+    finally:
+        for sock in held:
+            sock.close()
+
+
+def test_without_the_proxy_a_few_stalled_clients_stall_gunicorn(site_behind_nginx):
+    """Why production needs the proxy: the same attack straight at gunicorn's sync workers."""
+    _, app = site_behind_nginx
+    held = stalled_clients(app, 4)
+    try:
+        with pytest.raises(support.NOT_READY):
+            fetch(app + "/articles/", timeout=3)
+    finally:
+        for sock in held:
+            sock.close()
