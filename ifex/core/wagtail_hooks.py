@@ -1,8 +1,12 @@
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import two_factor_views
 from .models import Country, Organisation, Region, Topic
+from .two_factor import require_2fa_permission
 
 
 class OrganisationViewSet(SnippetViewSet):
@@ -43,3 +47,25 @@ class DirectoryViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(DirectoryViewSetGroup)
+
+
+@hooks.register("register_admin_urls")
+def two_factor_urls():
+    return [
+        path("two-factor/", two_factor_views.setup, name="two_factor_setup"),
+        path("two-factor/code/", two_factor_views.verify, name="two_factor_verify"),
+    ]
+
+
+@hooks.register("register_permissions")
+def two_factor_permission():
+    return require_2fa_permission()
+
+
+@hooks.register("register_account_menu_item")
+def two_factor_account_link(request):
+    return {
+        "url": reverse("two_factor_setup"),
+        "label": _("Two-factor sign-in"),
+        "help_text": _("Ask for a code from an authenticator app at every sign-in."),
+    }

@@ -20,6 +20,8 @@ INSTALLED_APPS = [
     "articles",
     "campaigns",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -53,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "ifex.core.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -200,6 +204,9 @@ AXES_LOCKOUT_CALLABLE = "ifex.core.views.login_refused"
 AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Two-factor sign-in (ifex/core/two_factor.py): the name authenticator apps show for the site.
+OTP_TOTP_ISSUER = env_str("SITE_NAME", "IFEX No Impunity")
 
 # Wagtail
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "IFEX No Impunity")
