@@ -81,12 +81,19 @@ def test_failures_are_counted_per_client_behind_the_proxy(staff, settings):
     assert signed_in(sign_in(ADMIN_LOGIN, "staff", PASSWORD, **reader))
 
 
-def test_the_page_password_form_is_throttled(article_index):
+@pytest.fixture
+def protected_article(article_index):
+    """A page behind a password, and the address its password form posts to."""
     article = ArticlePageFactory(parent=article_index, title="Board minutes")
     restriction = PageViewRestriction.objects.create(
         page=article, restriction_type=PageViewRestriction.PASSWORD, password="letmein-7"
     )
     url = reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, article.pk])
+    return article, url
+
+
+def test_the_page_password_form_is_throttled(protected_article):
+    article, url = protected_article
     client = Client(REMOTE_ADDR="203.0.113.7")
     assert b"password" in client.get(article.url).content.lower()
 
@@ -101,12 +108,8 @@ def test_the_page_password_form_is_throttled(article_index):
     assert refused(try_password("letmein-7", other_reader)), "the section itself is paused"
 
 
-def test_the_right_page_password_still_works_before_the_limit(article_index):
-    article = ArticlePageFactory(parent=article_index, title="Board minutes")
-    restriction = PageViewRestriction.objects.create(
-        page=article, restriction_type=PageViewRestriction.PASSWORD, password="letmein-7"
-    )
-    url = reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, article.pk])
+def test_the_right_page_password_still_works_before_the_limit(protected_article):
+    article, url = protected_article
     client = Client(REMOTE_ADDR="203.0.113.7")
     client.post(url, {"password": "wrong", "return_url": article.url})
     response = client.post(url, {"password": "letmein-7", "return_url": article.url})

@@ -134,6 +134,19 @@ def test_the_500_page_is_friendly_and_standalone():
     assert "Something went wrong" in html and "Traceback" not in html
 
 
+def test_a_database_outage_is_a_503_with_retry_after():
+    from django.db import OperationalError
+
+    try:
+        raise OperationalError("connection refused")
+    except OperationalError:
+        response = server_error(RequestFactory().get("/articles/"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    html = response.content.decode()
+    assert "<h1>Briefly unavailable</h1>" in html and "connection refused" not in html
+
+
 def test_public_pages_send_a_strict_content_security_policy(client):
     policy = client.get("/")["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy
