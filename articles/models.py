@@ -117,6 +117,13 @@ class JointStatementPage(NewsPage):
         verbose_name = _("joint statement")
         verbose_name_plural = _("joint statements")
 
+    def clean(self):
+        super().clean()
+        if self.signed_text and self.signed_text.file_extension.lower() != "pdf":
+            raise ValidationError(
+                {"signed_text": _("Choose the signed text as a PDF: readers are told it is one.")}
+            )
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["signatories"] = list(self.signatories.select_related("organisation"))

@@ -212,6 +212,10 @@ class ImpunityFigure(
                 errors["source_name"] = _("Name the source of the figure.")
             if not self.as_of:
                 errors["as_of"] = _("Give the date the figure was true on.")
+        if self.as_of and self.as_of > timezone.localdate():
+            errors["as_of"] = _(
+                "The “as of” date cannot be in the future: give the date the figure was true on."
+            )
         if errors:
             raise ValidationError(errors)
 

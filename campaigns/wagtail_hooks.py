@@ -1,11 +1,18 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import BooleanColumn, Column, LiveStatusTagColumn, UpdatedAtColumn
+from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import ImpunityFigure
+
+
+class NeedsCheckingColumn(Column):
+    """Words, not a tick: a green tick on a stale figure read as "all good"."""
+
+    def get_value(self, instance):
+        return _("Yes: check the source") if instance.is_stale else _("No")
 
 
 class ImpunityFigureViewSet(SnippetViewSet):
@@ -18,7 +25,7 @@ class ImpunityFigureViewSet(SnippetViewSet):
         "name",
         Column("display_value", label=_("Value")),
         "as_of",
-        BooleanColumn("is_stale", label=_("Needs checking")),
+        NeedsCheckingColumn("is_stale", label=_("Needs checking")),
         LiveStatusTagColumn(),
         UpdatedAtColumn(),
     ]

@@ -232,6 +232,8 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "jpeg", "gif": "gif"}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
+# No avatars from gravatar.com: it breaks offline and sends a hash of each staff e-mail abroad.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_FINISH_WORKFLOW_ACTION = "ifex.core.workflows.publish_approved"
 
 # Demo logins `make run` creates, one per editorial role: username -> group (see

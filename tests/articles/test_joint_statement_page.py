@@ -51,8 +51,22 @@ def test_signed_pdf_is_offered_for_download(client, statement):
     from wagtail.models import Collection
     from wagtail_factories import DocumentFactory
 
-    document = DocumentFactory(title="Signed", collection=Collection.get_first_root_node())
+    document = DocumentFactory(
+        title="Signed", collection=Collection.get_first_root_node(), file__filename="signed.pdf"
+    )
     statement.signed_text = document
     statement.save_revision().publish()
     html = client.get(statement.url).content.decode()
     assert f'href="{document.url}">Download the signed statement</a>' in html
+
+
+def test_the_signed_text_must_be_a_pdf(statement):
+    from wagtail.models import Collection
+    from wagtail_factories import DocumentFactory
+
+    statement.signed_text = DocumentFactory(
+        collection=Collection.get_first_root_node(), file__filename="notes.txt"
+    )
+    with pytest.raises(ValidationError) as refused:
+        statement.full_clean()
+    assert "PDF" in str(refused.value.message_dict["signed_text"])

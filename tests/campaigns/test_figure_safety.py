@@ -1,6 +1,7 @@
 """History, revert, locking, scheduling and the stale reminder for the impunity figures."""
 
 import datetime
+import re
 from io import StringIO
 from unittest import mock
 
@@ -182,11 +183,35 @@ def test_dashboard_lists_stale_figures_for_campaign_staff(staff):
     assert "Impunity figures to check" in html and "Old count" in html
 
 
-def test_figure_listing_flags_stale_figures(staff):
+def test_figure_listing_flags_stale_figures_and_only_them(staff):
     client, _ = staff
     ImpunityFigureFactory(name="Old count", as_of=datetime.date(2020, 1, 1))
+    ImpunityFigureFactory(name="Fresh count", as_of=timezone.localdate())
     html = client.get(url("list")).content.decode()
+    rows = {
+        name: row
+        for row in html.split("<tr")[1:]
+        for name in ("Old count", "Fresh count")
+        if name in row
+    }
     assert "Needs checking" in html
+    assert "Yes: check the source" in rows["Old count"]
+    assert "Yes: check the source" not in rows["Fresh count"]
+    assert re.search(r">\s*No\s*<", rows["Fresh count"])
+
+
+def test_a_future_as_of_date_is_refused(staff):
+    client, _ = staff
+    figure = ImpunityFigureFactory(value=1700)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(
+        url("edit", figure.pk),
+        {**figure_form(figure, as_of=tomorrow.isoformat()), "action-publish": "1"},
+    )
+    assert response.status_code == 200
+    assert "cannot be in the future" in response.content.decode()
+    figure.refresh_from_db()
+    assert figure.as_of != tomorrow
 
 
 def test_the_public_record_outlives_unpublishing_deleting_and_purged_revisions(staff, client):

@@ -24,3 +24,16 @@ def test_unknown_page_gets_the_friendly_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert b"Page not found" in response.content
+
+
+def test_the_favicon_is_found(client):
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/favicon' in html
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_the_admin_sends_no_one_to_gravatar(admin_client):
+    html = admin_client.get("/admin/").content.decode()
+    assert "gravatar.com" not in html
