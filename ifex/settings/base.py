@@ -1,5 +1,6 @@
 """Settings shared by every environment; each override comes from the environment (.env.example)."""
 
+import zoneinfo
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -232,6 +233,11 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "jpeg", "gif": "gif"}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
+# Time zones staff may choose: the named ones. The system list also holds "localtime" and
+# "posixrules", which the account page offers and then refuses ("Invalid time zone specified").
+WAGTAIL_USER_TIME_ZONES = sorted(
+    zone for zone in zoneinfo.available_timezones() if "/" in zone or zone == "UTC"
+)
 # No avatars from gravatar.com: it breaks offline and sends a hash of each staff e-mail abroad.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_FINISH_WORKFLOW_ACTION = "ifex.core.workflows.publish_approved"

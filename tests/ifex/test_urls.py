@@ -37,3 +37,9 @@ def test_the_favicon_is_found(client):
 def test_the_admin_sends_no_one_to_gravatar(admin_client):
     html = admin_client.get("/admin/").content.decode()
     assert "gravatar.com" not in html
+
+
+def test_staff_choose_only_real_time_zones(admin_client):
+    html = admin_client.get("/admin/account/").content.decode()
+    assert 'value="Africa/Lagos"' in html and 'value="America/Port-au-Prince"' in html
+    assert 'value="localtime"' not in html and 'value="posixrules"' not in html
