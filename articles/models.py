@@ -14,11 +14,21 @@ from ifex.core.listing import build_listing
 from ifex.core.models import BasePage
 
 from .feeds import NewsFeed
+from .forms import NewsPageForm
 from .listing import listing_years, news_listing, related_pages
 
 
 class NewsPage(BasePage):
     """What articles and joint statements share."""
+
+    # Required to publish (listings and link previews show it), not to save a draft: Wagtail
+    # defers a required text field's check when a draft is saved.
+    teaser = models.TextField(
+        _("teaser"),
+        max_length=400,
+        help_text=_("One or two sentences for listings, search results and link previews."),
+    )
+    base_form_class = NewsPageForm
 
     date = models.DateField(_("publication date"), default=timezone.localdate)
     body = StreamField(BodyStreamBlock(), verbose_name=_("body"), blank=True)
@@ -64,11 +74,6 @@ class NewsPage(BasePage):
 
     class Meta:
         abstract = True
-
-    def clean(self):
-        super().clean()
-        if not self.teaser.strip():
-            raise ValidationError({"teaser": _("Write a teaser: listings and previews show it.")})
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -22,6 +22,7 @@ from wagtail.search import index
 from ifex.core.models import BasePage, Organisation
 
 from .blocks import CampaignStreamBlock
+from .forms import ImpunityFigureForm
 from .live_counts import LIVE_COUNTS, live_count_choices
 
 
@@ -162,6 +163,7 @@ class ImpunityFigure(
     )
 
     objects = ImpunityFigureQuerySet.as_manager()
+    base_form_class = ImpunityFigureForm
 
     panels = [
         FieldPanel("name"),
@@ -196,22 +198,17 @@ class ImpunityFigure(
         return self.name
 
     def clean(self):
+        """What no version may say, draft or not. What a published figure must have (value,
+        source, date) is checked at publish by ImpunityFigureForm."""
         super().clean()
         errors = {}
-        if self.kind in (self.Kind.COUNT, self.Kind.RATIO) and self.value is None:
-            errors["value"] = _("Enter the number.")
-        if self.kind == self.Kind.RATIO:
-            if not self.out_of:
-                errors["out_of"] = _("Enter what the ratio is out of, such as 10.")
-            elif self.value is not None and self.value > self.out_of:
-                errors["value"] = _("The first number of a ratio cannot exceed the second.")
-        if self.kind == self.Kind.LIVE and not self.live_count:
-            errors["live_count"] = _("Choose which count the site keeps for this figure.")
-        if self.kind != self.Kind.LIVE:
-            if not self.source_name:
-                errors["source_name"] = _("Name the source of the figure.")
-            if not self.as_of:
-                errors["as_of"] = _("Give the date the figure was true on.")
+        if (
+            self.kind == self.Kind.RATIO
+            and self.value is not None
+            and self.out_of
+            and self.value > self.out_of
+        ):
+            errors["value"] = _("The first number of a ratio cannot exceed the second.")
         if self.as_of and self.as_of > timezone.localdate():
             errors["as_of"] = _(
                 "The “as of” date cannot be in the future: give the date the figure was true on."

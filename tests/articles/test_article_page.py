@@ -82,13 +82,6 @@ def test_hero_alt_text_falls_back_to_the_image_description(article_index):
     assert article.hero_alt_text == "Journalists at a vigil"
 
 
-def test_a_teaser_is_required(article_index):
-    article = ArticlePageFactory.build(teaser="  ")
-    with pytest.raises(ValidationError) as error:
-        article.clean()
-    assert "teaser" in error.value.message_dict
-
-
 def test_draft_article_is_not_public(client, article_index):
     article = ArticlePageFactory(parent=article_index, live=False)
     assert client.get(f"/articles/{article.slug}/").status_code == 404

@@ -78,3 +78,47 @@ def test_campaign_page_form_offers_the_campaign_blocks(admin_client, campaign_in
     html = admin_client.get(url).content.decode()
     for label in ("Impunity figures", "Latest content", "Call to action", "Joint statements"):
         assert label in html
+
+
+def test_an_article_draft_needs_no_teaser_but_publishing_does(admin_client, article_index):
+    from wagtail.models import Page
+
+    from articles.factories import ArticlePageFactory
+    from tests.campaigns.test_editorial_roles import news_form
+
+    article = ArticlePageFactory(parent=article_index, title="Draft", live=False)
+    url = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    draft = admin_client.post(url, {**news_form(article, "Half written"), "teaser": ""})
+    assert draft.status_code == 302
+    assert Page.objects.get(pk=article.pk).get_latest_revision_as_object().title == "Half written"
+
+    publish = admin_client.post(
+        url, {**news_form(article, "Half written"), "teaser": "   ", "action-publish": "1"}
+    )
+    assert publish.status_code == 200
+    assert "Write a teaser: listings and previews show it." in publish.content.decode()
+    assert not Page.objects.get(pk=article.pk).live
+
+
+def test_a_figure_draft_needs_no_source_or_date_but_publishing_does(admin_client):
+    from tests.campaigns.test_editorial_roles import figure_form
+
+    url = reverse("wagtailsnippets_campaigns_impunityfigure:add")
+    unfinished = figure_form(
+        ImpunityFigure(name="New count", kind="count", sentence="were killed."),
+        value="",
+        source_name="",
+        as_of="",
+    )
+    draft = admin_client.post(url, unfinished)
+    assert draft.status_code == 302
+    assert ImpunityFigure.objects.get(name="New count").live is False
+
+    publish = admin_client.post(
+        url, {**unfinished, "name": "Published count", "action-publish": "1"}
+    )
+    assert publish.status_code == 200
+    html = publish.content.decode()
+    for message in ("Enter the number.", "Name the source", "Give the date the figure"):
+        assert message in html
+    assert not ImpunityFigure.objects.filter(name="Published count").exists()

@@ -1,0 +1,31 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+LIVE = "live"
+COUNTED = ("count", "ratio")
+
+
+class ImpunityFigureForm(WagtailAdminModelForm):
+    """What a figure must have to be published depends on its kind, so it cannot be declared
+    on the fields; like Wagtail's own required fields, it is not asked of a draft."""
+
+    def clean(self):
+        data = super().clean()
+        if self.is_deferred_validation:
+            return data
+        kind = data.get("kind")
+        missing = {}
+        if kind in COUNTED and data.get("value") is None:
+            missing["value"] = _("Enter the number.")
+        if kind == "ratio" and not data.get("out_of"):
+            missing["out_of"] = _("Enter what the ratio is out of, such as 10.")
+        if kind == LIVE and not data.get("live_count"):
+            missing["live_count"] = _("Choose which count the site keeps for this figure.")
+        if kind in COUNTED:
+            if not data.get("source_name"):
+                missing["source_name"] = _("Name the source of the figure.")
+            if not data.get("as_of"):
+                missing["as_of"] = _("Give the date the figure was true on.")
+        for field, message in missing.items():
+            self.add_error(field, message)
+        return data
