@@ -57,10 +57,10 @@ def search(request):
     else:
         shown = None  # only organisations were asked for: show them all
     if not page_types or context["results"].number == 1:
-        context["others"] = [
-            (other, list(search_models(query.text, other, country=country)[:shown]))
-            for other in other_types
-        ]
+        for other in other_types:
+            matches = search_models(query.text, other, country=country)
+            context["others"].append((other, list(matches[:shown]), matches.count()))
+        context["other_count"] = sum(found for _, _, found in context["others"])
     context["query_string"] = query_string_without_page(request)
     return render(request, "core/search.html", context)
 

@@ -218,6 +218,8 @@ WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",
         "INDEX_PREFIX": env_str("SEARCH_INDEX_PREFIX", ""),
+        # English stemming on unaccented words (ifex/core/migrations/0004_search_configuration.py)
+        "SEARCH_CONFIG": "ifex_english",
     }
 }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "rtf", "txt", "xlsx"]

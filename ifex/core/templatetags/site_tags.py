@@ -1,5 +1,6 @@
 import json
 import re
+import unicodedata
 
 from django import template
 from django.utils.html import escape, format_html
@@ -26,26 +27,38 @@ def filtered_index_url(index_page, name, value):
     return f"{index_page.url}?{name}={value}"
 
 
+def fold(text: str) -> str:
+    """`text` without accents, one character for each character, so positions still match."""
+    folded = []
+    for char in text:
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
+        )
+        folded.append(base[:1] or char)
+    return "".join(folded)
+
+
 @register.filter
 def highlight(text, query):
     """Mark the words of `query` (and words they begin) in `text`, escaping everything else.
 
     Matched on the raw text, then each piece escaped: matching escaped text would mark the
-    inside of entities (`quot` in `&quot;`)."""
+    inside of entities (`quot` in `&quot;`). Accents are ignored, as the search ignores them:
+    "Comite" marks "Comité"."""
     text = str(text or "")
     terms = sorted(
-        {term for term in re.findall(r"\w{2,}", str(query or ""))}, key=len, reverse=True
+        {fold(term) for term in re.findall(r"\w{2,}", str(query or ""))}, key=len, reverse=True
     )
     if not terms:
         return escape(text)
     pattern = re.compile(r"\b(" + "|".join(re.escape(term) for term in terms) + r")", re.IGNORECASE)
-    pieces = pattern.split(text)  # odd positions are the matches
-    return mark_safe(
-        "".join(
-            format_html("<mark>{}</mark>", piece) if index % 2 else escape(piece)
-            for index, piece in enumerate(pieces)
-        )
-    )
+    pieces, last = [], 0
+    for match in pattern.finditer(fold(text)):
+        pieces.append(escape(text[last : match.start()]))
+        pieces.append(format_html("<mark>{}</mark>", text[match.start() : match.end()]))
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return mark_safe("".join(pieces))
 
 
 @register.simple_tag(takes_context=True)

@@ -141,3 +141,24 @@ def test_search_uses_the_postgresql_full_text_backend():
 
     backend = get_search_backend()
     assert type(backend).__module__.endswith("postgres.postgres")
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("Comite", "Comité"), ("Expresion", "Expresión")])
+def test_accents_need_not_be_typed(client, article_index, typed, stored):
+    ArticlePageFactory(parent=article_index, title=f"Statement by the {stored} for Justice")
+    OrganisationFactory(name=f"{stored} por la Libertad de {stored}")
+    html = client.get("/search/", {"q": typed}).content.decode()
+    assert f"Statement by the {stored} for Justice" in html
+    assert f"<mark>{stored}</mark> por la Libertad" in html
+
+
+def test_the_count_agrees_with_what_is_listed(client, article_index):
+    OrganisationFactory(name="Index on Censorship")
+    html = client.get("/search/", {"q": "Index on Censorship"}).content.decode()
+    assert "Nothing matches" not in html
+    assert "0 results" not in html
+    assert "No articles, statements or campaigns match" in html
+    assert "Organisations (1)" in html and "Censorship" in html
+
+    html = client.get("/search/", {"q": "zzyzx"}).content.decode()
+    assert "0 results for “zzyzx”" in html and "Nothing matches" in html
