@@ -14,17 +14,28 @@ from .content import chosen_statements, featured_pages, latest_news
 
 
 class StatsBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(label=_("heading"), required=False, max_length=200)
+    heading = blocks.CharBlock(label=_("Heading"), required=False, max_length=200)
     figures = blocks.ListBlock(
-        SnippetChooserBlock("campaigns.ImpunityFigure", label=_("figure")),
-        label=_("figures"),
+        SnippetChooserBlock("campaigns.ImpunityFigure", label=_("Figure")),
+        label=_("Figures"),
         min_num=1,
     )
 
     class Meta:
         icon = "table"
         label = _("Impunity figures")
+        description = _("The impunity figures, each with its source and date.")
         template = "campaigns/blocks/stats_block.html"
+
+    def get_preview_value(self):
+        from .models import ImpunityFigure
+
+        return self.normalize(
+            {
+                "heading": _("The shocking facts about impunity"),
+                "figures": list(ImpunityFigure.objects.filter(live=True).order_by("pk")[:3]),
+            }
+        )
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
@@ -34,13 +45,18 @@ class StatsBlock(blocks.StructBlock):
 
 
 class FeaturedContentBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(label=_("heading"), required=False, max_length=200)
-    pages = blocks.ListBlock(blocks.PageChooserBlock(label=_("page")), label=_("pages"))
+    heading = blocks.CharBlock(label=_("Heading"), required=False, max_length=200)
+    pages = blocks.ListBlock(blocks.PageChooserBlock(label=_("Page")), label=_("Pages"))
 
     class Meta:
         icon = "pick"
         label = _("Featured content")
+        description = _("Pages you choose, shown as cards: the first one large.")
         template = "campaigns/blocks/featured_content_block.html"
+
+    def get_preview_value(self):
+        latest = latest_news("both", topic=None, country=None, count=3)
+        return self.normalize({"heading": _("Featured"), "pages": list(latest)})
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
@@ -49,9 +65,9 @@ class FeaturedContentBlock(blocks.StructBlock):
 
 
 class LatestContentBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(label=_("heading"), required=False, max_length=200)
+    heading = blocks.CharBlock(label=_("Heading"), required=False, max_length=200)
     content = blocks.ChoiceBlock(
-        label=_("show"),
+        label=_("Show"),
         choices=[
             ("both", _("Articles and joint statements")),
             ("articles", _("Articles")),
@@ -59,13 +75,21 @@ class LatestContentBlock(blocks.StructBlock):
         ],
         default="both",
     )
-    topic = SnippetChooserBlock("core.Topic", label=_("topic"), required=False)
-    country = SnippetChooserBlock("core.Country", label=_("country"), required=False)
-    count = blocks.IntegerBlock(label=_("how many"), min_value=1, max_value=12, default=4)
+    topic = SnippetChooserBlock("core.Topic", label=_("Topic"), required=False)
+    country = SnippetChooserBlock("core.Country", label=_("Country"), required=False)
+    count = blocks.IntegerBlock(label=_("How many"), min_value=1, max_value=12, default=4)
 
     class Meta:
         icon = "list-ul"
         label = _("Latest content")
+        description = _("The newest articles or statements, kept up to date by the site.")
+        preview_value = {
+            "heading": _("Latest"),
+            "content": "both",
+            "topic": None,
+            "country": None,
+            "count": 3,
+        }
         template = "campaigns/blocks/latest_content_block.html"
 
     def get_context(self, value, parent_context=None):
@@ -77,15 +101,23 @@ class LatestContentBlock(blocks.StructBlock):
 
 
 class CallToActionBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(label=_("heading"), max_length=200)
-    text = blocks.TextBlock(label=_("text"), required=False)
-    link_page = blocks.PageChooserBlock(label=_("link to a page"), required=False)
-    link_url = blocks.URLBlock(label=_("or link to an address"), required=False)
-    link_text = blocks.CharBlock(label=_("link text"), max_length=100)
+    heading = blocks.CharBlock(label=_("Heading"), max_length=200)
+    text = blocks.TextBlock(label=_("Text"), required=False)
+    link_page = blocks.PageChooserBlock(label=_("Link to a page"), required=False)
+    link_url = blocks.URLBlock(label=_("Or link to an address"), required=False)
+    link_text = blocks.CharBlock(label=_("Link text"), max_length=100)
 
     class Meta:
         icon = "link"
         label = _("Call to action")
+        description = _("A short appeal with one link: sign, read, share.")
+        preview_value = {
+            "heading": _("Add your voice"),
+            "text": _("Read the joint statement and share it."),
+            "link_page": None,
+            "link_url": "https://example.org/",
+            "link_text": _("Read the statement"),
+        }
         template = "campaigns/blocks/call_to_action_block.html"
 
     def clean(self, value):
@@ -104,17 +136,19 @@ class CallToActionBlock(blocks.StructBlock):
 
 class JointStatementsBlock(blocks.StructBlock):
     heading = blocks.CharBlock(
-        label=_("heading"), required=False, max_length=200, default=_("Joint statements")
+        label=_("Heading"), required=False, max_length=200, default=_("Joint statements")
     )
     statements = blocks.ListBlock(
-        blocks.PageChooserBlock(page_type="articles.JointStatementPage", label=_("statement")),
-        label=_("statements"),
+        blocks.PageChooserBlock(page_type="articles.JointStatementPage", label=_("Statement")),
+        label=_("Statements"),
         help_text=_("Leave empty to show the latest three."),
     )
 
     class Meta:
         icon = "group"
         label = _("Joint statements")
+        description = _("Joint statements you choose, or the latest three, with their signatures.")
+        preview_value = {"heading": _("Joint statements"), "statements": []}
         template = "campaigns/blocks/joint_statements_block.html"
 
     def get_context(self, value, parent_context=None):

@@ -10,23 +10,26 @@ BODY_RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul"
 
 
 class HeadingBlock(blocks.StructBlock):
-    text = blocks.CharBlock(label=_("heading"), max_length=200)
+    text = blocks.CharBlock(label=_("Heading"), max_length=200)
     level = blocks.ChoiceBlock(
-        label=_("level"),
+        label=_("Heading level"),
         choices=[("h2", _("Level 2")), ("h3", _("Level 3")), ("h4", _("Level 4"))],
         default="h2",
     )
 
     class Meta:
         icon = "title"
+        label = _("Heading")
+        description = _("A section heading, to break a long text into parts.")
+        preview_value = {"text": _("What the investigation found"), "level": "h2"}
         template = "core/blocks/heading_block.html"
 
 
 class CaptionedImageBlock(blocks.StructBlock):
     image = ImageBlock()
-    caption = blocks.CharBlock(label=_("caption"), required=False, max_length=255)
+    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=255)
     credit = blocks.CharBlock(
-        label=_("credit"),
+        label=_("Credit"),
         required=False,
         max_length=255,
         help_text=_("Leave empty to use the credit stored with the image."),
@@ -34,22 +37,30 @@ class CaptionedImageBlock(blocks.StructBlock):
 
     class Meta:
         icon = "image"
+        label = _("Image")
+        description = _("An image across the text, with a caption and a credit.")
         template = "core/blocks/captioned_image_block.html"
 
 
 class PullQuoteBlock(blocks.StructBlock):
-    quote = blocks.TextBlock(label=_("quote"))
-    attribution = blocks.CharBlock(label=_("attribution"), required=False, max_length=255)
+    quote = blocks.TextBlock(label=_("Quote"))
+    attribution = blocks.CharBlock(label=_("Attribution"), required=False, max_length=255)
 
     class Meta:
         icon = "openquote"
+        label = _("Pull quote")
+        description = _("A short quotation set large, with who said it.")
+        preview_value = {
+            "quote": _("Every killing that goes unpunished is a licence to kill again."),
+            "attribution": _("A member organisation"),
+        }
         template = "core/blocks/pull_quote_block.html"
 
 
 class DocumentLinkBlock(blocks.StructBlock):
-    document = DocumentChooserBlock(label=_("document"))
+    document = DocumentChooserBlock(label=_("Document"))
     title = blocks.CharBlock(
-        label=_("link text"),
+        label=_("Link text"),
         required=False,
         max_length=255,
         help_text=_("Leave empty to use the document's title."),
@@ -57,21 +68,29 @@ class DocumentLinkBlock(blocks.StructBlock):
 
     class Meta:
         icon = "doc-full"
+        label = _("Document")
+        description = _("A link to download a document, such as a report or a signed letter.")
         template = "core/blocks/document_link_block.html"
 
 
 class BodyStreamBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
-        label=_("rich text"),
+        label=_("Rich text"),
         features=BODY_RICH_TEXT_FEATURES,
         template="core/blocks/paragraph_block.html",
+        description=_("Paragraphs of text, with links, bold, italics and lists."),
+        preview_value=_(
+            "<p>Journalists, artists and activists are killed for what they say, and most of "
+            "those cases go <b>unpunished</b>.</p>"
+        ),
     )
     image = CaptionedImageBlock()
     pull_quote = PullQuoteBlock()
     embed = EmbedBlock(
-        label=_("embed"),
+        label=_("Embed"),
         help_text=_("A video or post address, such as a YouTube link."),
         template="core/blocks/embed_block.html",
+        description=_("A video or a post from another site, shown in the page."),
     )
     document = DocumentLinkBlock()

@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
-from wagtail.models import Page, TranslatableMixin
+from wagtail.models import Locale, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
@@ -33,6 +33,19 @@ class SiteRendition(AbstractRendition):
         ]
 
 
+def refuse_duplicate_in_locale(instance, field: str, message):
+    """The admin's forms leave `locale` out, so Django skips the (field, locale) constraint and
+    a duplicate would reach the database as an error: check it here, with a message."""
+    locale_id = instance.locale_id or Locale.get_default().pk
+    duplicates = (
+        type(instance)
+        .objects.filter(**{field: getattr(instance, field)}, locale_id=locale_id)
+        .exclude(pk=instance.pk)
+    )
+    if duplicates.exists():
+        raise ValidationError({field: message})
+
+
 class Region(TranslatableMixin, models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100)
@@ -51,14 +64,18 @@ class Region(TranslatableMixin, models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        super().clean()
+        refuse_duplicate_in_locale(self, "slug", _("Another region has this slug."))
+
 
 class Country(TranslatableMixin, index.Indexed, models.Model):
     name = models.CharField(_("name"), max_length=100)
     iso_code = models.CharField(
         _("ISO 3166-1 alpha-2 code"),
         max_length=2,
-        validators=[RegexValidator(r"^[A-Z]{2}$", _("Two capital letters, such as PH or HT."))],
-        help_text=_("Two capital letters, such as PH for the Philippines."),
+        validators=[RegexValidator(r"^[A-Za-z]{2}$", _("Two letters, such as PH or HT."))],
+        help_text=_("Two letters, such as PH for the Philippines; stored in capitals."),
     )
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="countries"
@@ -84,6 +101,11 @@ class Country(TranslatableMixin, index.Indexed, models.Model):
         self.iso_code = self.iso_code.upper()
         super().save(*args, **kwargs)
 
+    def clean(self):
+        super().clean()
+        self.iso_code = self.iso_code.upper()
+        refuse_duplicate_in_locale(self, "iso_code", _("A country with this code exists already."))
+
     @property
     def slug(self):
         """The form used in URLs: ?country=ph."""
@@ -108,6 +130,10 @@ class Topic(TranslatableMixin, index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        refuse_duplicate_in_locale(self, "slug", _("Another topic has this slug."))
 
 
 class OrganisationQuerySet(SearchableQuerySetMixin, models.QuerySet):

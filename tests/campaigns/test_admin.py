@@ -122,3 +122,31 @@ def test_a_figure_draft_needs_no_source_or_date_but_publishing_does(admin_client
     for message in ("Enter the number.", "Name the source", "Give the date the figure"):
         assert message in html
     assert not ImpunityFigure.objects.filter(name="Published count").exists()
+
+
+def test_a_country_code_typed_in_lower_case_is_accepted_in_capitals(admin_client):
+    from ifex.core.factories import RegionFactory
+    from ifex.core.models import Country
+
+    region = RegionFactory(name="Asia-Pacific", slug="asia-pacific")
+    url = reverse("wagtailsnippets_core_country:add")
+    added = admin_client.post(url, {"name": "Philippines", "iso_code": "ph", "region": region.pk})
+    assert added.status_code == 302
+    assert Country.objects.get(name="Philippines").iso_code == "PH"
+
+    again = admin_client.post(
+        url, {"name": "Philippines again", "iso_code": "Ph", "region": region.pk}
+    )
+    assert again.status_code == 200, "the same code in another case is still the same country"
+    assert "A country with this code exists already." in again.content.decode()
+    assert not Country.objects.filter(name="Philippines again").exists()
+
+
+@pytest.mark.parametrize("model_name", ["topic", "region"])
+def test_a_duplicate_slug_gets_a_message_not_a_500(admin_client, model_name):
+    url = reverse(f"wagtailsnippets_core_{model_name}:add")
+    data = {"name": "Impunity", "slug": "impunity", "sort_order": 0, "description": ""}
+    assert admin_client.post(url, data).status_code == 302
+    again = admin_client.post(url, {**data, "name": "Impunity again"})
+    assert again.status_code == 200
+    assert "has this slug" in again.content.decode()
