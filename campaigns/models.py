@@ -291,6 +291,18 @@ class FigurePublication(models.Model):
         related_name="+",
     )
     published_by_name = models.CharField(_("published by (name)"), max_length=150, blank=True)
+    correction_note = models.CharField(
+        _("correction"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "If this published value was wrong, say so for readers, such as "
+            "'Corrected: the date was wrong.' The value stays on the public record, marked."
+        ),
+    )
+    corrected_at = models.DateTimeField(_("corrected at"), null=True, blank=True)
+
+    panels = ["correction_note"]
 
     class Meta:
         ordering = ["published_at", "pk"]
@@ -299,6 +311,11 @@ class FigurePublication(models.Model):
 
     def __str__(self):
         return f"{self.figure_name}: {self.display_value} ({self.published_at:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        if self.correction_note and not self.corrected_at:
+            self.corrected_at = timezone.now()
+        super().save(*args, **kwargs)
 
     @classmethod
     def record(cls, figure: ImpunityFigure, published_at, user=None) -> "FigurePublication":

@@ -2,10 +2,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, UpdatedAtColumn
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import ImpunityFigure
+from .models import FigurePublication, ImpunityFigure
 
 
 class NeedsCheckingColumn(Column):
@@ -33,6 +35,40 @@ class ImpunityFigureViewSet(SnippetViewSet):
 
 
 register_snippet(ImpunityFigureViewSet)
+
+
+class RecordPermissionPolicy(ModelPermissionPolicy):
+    """The public record only grows: no one adds a row by hand or deletes one, superusers too.
+    Rows are written on publish; staff with the right may add a correction note."""
+
+    FORBIDDEN = {"add", "delete"}
+
+    def user_has_permission(self, user, action):
+        return action not in self.FORBIDDEN and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class FigurePublicationViewSet(SnippetViewSet):
+    model = FigurePublication
+    icon = "history"
+    menu_label = _("Public record of figures")
+    menu_order = 201
+    add_to_admin_menu = True
+    list_display = [
+        "figure_name",
+        Column("display_value", label=_("Value")),
+        "as_of",
+        "published_at",
+        "correction_note",
+    ]
+    list_filter = ["figure_name"]
+    ordering = ["-published_at", "-pk"]
+
+
+register_permission_policy(FigurePublication, RecordPermissionPolicy(FigurePublication))
+register_snippet(FigurePublicationViewSet)
 
 
 class StaleFiguresPanel(Component):

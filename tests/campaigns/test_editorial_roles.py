@@ -276,6 +276,8 @@ EXPECTED_PERMISSIONS = {
                 f"campaigns.{action}_impunityfigure"
                 for action in ("view", "add", "change", "delete", "publish", "lock", "unlock")
             ),
+            "campaigns.view_figurepublication",
+            "campaigns.change_figurepublication",
         },
         "pages": {
             ("campaigns", "add"),

@@ -266,3 +266,52 @@ def test_the_record_is_filled_from_what_was_published_before_it_existed(staff):
     migration = importlib.import_module("campaigns.migrations.0008_figure_public_record_backfill")
     migration.backfill(apps, None)
     assert list(FigurePublication.objects.values_list(*fields)) == written_on_publish
+
+
+def record_url(name, *args):
+    return reverse(f"wagtailsnippets_campaigns_figurepublication:{name}", args=args)
+
+
+def test_staff_mark_a_wrong_value_as_corrected_and_it_stays_on_the_record(staff, client):
+    from campaigns.models import FigurePublication
+
+    admin_side, _ = staff
+    figure = ImpunityFigureFactory(name="Killed", value=1700, live=False)
+    publish_value(admin_side, figure, 1700, as_of="2025-11-02")
+    publish_value(admin_side, figure, 1700, as_of="2025-10-02")
+    wrong = FigurePublication.objects.get(as_of=datetime.date(2025, 11, 2))
+
+    assert admin_side.get(record_url("list")).status_code == 200
+    saved = admin_side.post(
+        record_url("edit", wrong.pk), {"correction_note": "Corrected: the date was wrong."}
+    )
+    assert saved.status_code == 302
+    wrong.refresh_from_db()
+    assert wrong.corrected_at is not None and wrong.value == 1700, "only the note changed"
+
+    html = client.get("/how-we-count/").content.decode()
+    assert "Corrected: the date was wrong." in html
+    assert "2 November 2025" in html and "2 October 2025" in html, "both rows stay"
+    assert FigurePublication.objects.count() == 2
+
+
+def test_no_one_adds_or_deletes_a_row_of_the_record(staff, admin_client):
+    from campaigns.models import FigurePublication
+
+    campaigner, _ = staff
+    figure = ImpunityFigureFactory(name="Killed", value=1700, live=False)
+    publish_value(campaigner, figure, 1700, as_of="2025-11-02")
+    row = FigurePublication.objects.get()
+    for client in (campaigner, admin_client):
+        assert client.get(record_url("add")).status_code in (302, 403)
+        client.post(record_url("delete", row.pk))
+        listing = client.get(record_url("list")).content.decode()
+        assert record_url("add") not in listing
+    assert FigurePublication.objects.filter(pk=row.pk).exists()
+
+
+def test_editors_cannot_touch_the_record(django_user_model):
+    from tests.campaigns.test_review_workflow import client_in_group
+
+    editor = client_in_group(django_user_model, "editor", "Editors")
+    assert editor.get(record_url("list")).status_code in (302, 403)
