@@ -2,13 +2,21 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from ifex.core import views as core_views
 from ifex.core.media import serve_media
+from ifex.core.review import ReviewActionView
 
 urlpatterns = [
+    # Wagtail's own workflow action, ending where a reviewer may go (ifex/core/review.py).
+    path(
+        "admin/pages/workflow/action/<int:page_id>/<slug:action_name>/<int:task_state_id>/",
+        require_admin_access(ReviewActionView.as_view()),
+        name="review_action",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", core_views.search, name="search"),

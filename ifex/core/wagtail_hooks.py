@@ -6,6 +6,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import two_factor_views
 from .models import Country, Organisation, Region, Topic
+from .review import after_review_in_editor
 from .two_factor import require_2fa_permission
 
 
@@ -69,3 +70,6 @@ def two_factor_account_link(request):
         "label": _("Two-factor sign-in"),
         "help_text": _("Ask for a code from an authenticator app at every sign-in."),
     }
+
+
+hooks.register("after_edit_page", after_review_in_editor)

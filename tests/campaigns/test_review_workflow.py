@@ -87,3 +87,45 @@ def test_rejection_comment_reaches_the_editor_in_the_page_history(
     history = editor_client.get(reverse("wagtailadmin_pages:history", args=[statement.pk]))
     assert history.status_code == 200
     assert b"Check the date." in history.content
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_the_moderator_is_told_what_their_decision_did(
+    editor_client, moderator_client, statement_index
+):
+    statement = JointStatementPageFactory(parent=statement_index, title="Draft", live=False)
+    submit(editor_client, statement, "Call for justice")
+    task_state = Page.objects.get(pk=statement.pk).specific.current_workflow_task_state
+    url = reverse(
+        "wagtailadmin_pages:workflow_action", args=[statement.pk, "reject", task_state.pk]
+    )
+    landed = moderator_client.post(url, {"comment": "Add the signatories from Asia."}, follow=True)
+    assert landed.redirect_chain[-1][0] == reverse("wagtailadmin_home")
+    assert "Changes requested on “Call for justice”: the editor has been told." in messages_of(
+        landed
+    )
+    assert "permission" not in landed.content.decode()
+
+    edit_page = editor_client.get(reverse("wagtailadmin_pages:edit", args=[statement.pk]))
+    html = edit_page.content.decode()
+    assert "Add the signatories from Asia." in html
+    assert "Changes requested by moderator" in html, "named as the moderator's"
+
+    submit(editor_client, statement, "Call for justice")
+    statement = Page.objects.get(pk=statement.pk).specific
+    landed = moderator_client.post(
+        reverse("wagtailadmin_pages:edit", args=[statement.pk]),
+        {
+            **statement_form(statement, "Call for justice"),
+            "action-workflow-action": "1",
+            "workflow-action-name": "approve",
+            "workflow-action-extra-data": "{}",
+        },
+        follow=True,
+    )
+    assert landed.redirect_chain[-1][0] == reverse("wagtailadmin_home")
+    assert "Approved and published: “Call for justice”." in messages_of(landed)
+    assert Page.objects.get(pk=statement.pk).live
