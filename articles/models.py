@@ -131,7 +131,10 @@ class JointStatementPage(NewsPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["signatories"] = list(self.signatories.select_related("organisation"))
+        # pk breaks ties: signatures added in one go may share a sort order.
+        context["signatories"] = list(
+            self.signatories.select_related("organisation").order_by("sort_order", "pk")
+        )
         return context
 
 

@@ -408,6 +408,8 @@ def add_signatories(statement, members, other_count):
         Signatory(name=f"Demo signatory organisation {number}", url="")
         for number in range(1, other_count + 1)
     ]
+    for position, signatory in enumerate(signatories):
+        signatory.sort_order = position  # as the admin's ordered inline panel saves them
     statement.signatories = signatories
 
 

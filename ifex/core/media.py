@@ -26,17 +26,13 @@ def rendition_for(path: str):
     return Rendition.objects.select_related("image__collection").filter(file=path).first()
 
 
-def collection_lets_in(request, collection) -> bool:
-    restrictions = CollectionViewRestriction.objects.filter(
-        collection__in=collection.get_ancestors(inclusive=True)
+def restrictions_on(collection) -> list:
+    """The view restrictions of `collection` and of every collection above it."""
+    return list(
+        CollectionViewRestriction.objects.filter(
+            collection__in=collection.get_ancestors(inclusive=True)
+        )
     )
-    return all(restriction.accept_request(request) for restriction in restrictions)
-
-
-def is_restricted(collection) -> bool:
-    return CollectionViewRestriction.objects.filter(
-        collection__in=collection.get_ancestors(inclusive=True)
-    ).exists()
 
 
 @require_safe
@@ -45,9 +41,12 @@ def serve_media(request, path):
     if not path.startswith(RENDITIONS_FOLDER) or ".." in path.split("/"):
         raise Http404("Not a public file")
     rendition = rendition_for(path)
-    if rendition is None or not collection_lets_in(request, rendition.image.collection):
+    if rendition is None:
         raise Http404("No such file")
-    private = is_restricted(rendition.image.collection)
+    restrictions = restrictions_on(rendition.image.collection)
+    if not all(restriction.accept_request(request) for restriction in restrictions):
+        raise Http404("No such file")
+    private = bool(restrictions)
     accel_prefix = settings.MEDIA_ACCEL_REDIRECT
     if accel_prefix:
         response = HttpResponse(content_type=mimetypes.guess_type(path)[0] or "")
