@@ -1,9 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-LIVE = "live"
-COUNTED = ("count", "ratio")
-
 
 class ImpunityFigureForm(WagtailAdminModelForm):
     """What a figure must have to be published depends on its kind, so it cannot be declared
@@ -13,15 +10,17 @@ class ImpunityFigureForm(WagtailAdminModelForm):
         data = super().clean()
         if self.is_deferred_validation:
             return data
+        kinds = self._meta.model.Kind  # the model imports this form: no import the other way
         kind = data.get("kind")
+        counted = kind in (kinds.COUNT, kinds.RATIO)
         missing = {}
-        if kind in COUNTED and data.get("value") is None:
+        if counted and data.get("value") is None:
             missing["value"] = _("Enter the number.")
-        if kind == "ratio" and not data.get("out_of"):
+        if kind == kinds.RATIO and not data.get("out_of"):
             missing["out_of"] = _("Enter what the ratio is out of, such as 10.")
-        if kind == LIVE and not data.get("live_count"):
+        if kind == kinds.LIVE and not data.get("live_count"):
             missing["live_count"] = _("Choose which count the site keeps for this figure.")
-        if kind in COUNTED:
+        if counted:
             if not data.get("source_name"):
                 missing["source_name"] = _("Name the source of the figure.")
             if not data.get("as_of"):

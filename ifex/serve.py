@@ -140,7 +140,7 @@ def manage(*args: str) -> None:
 
 def print_welcome(port: int) -> None:
     site = f"http://{HOST}:{port}"
-    email_url = os.environ["EMAIL_URL"] if os.environ.get("EMAIL_URL") else ""
+    email_url = os.environ.get("EMAIL_URL", "")
     mail = (
         f"written to {email_url.removeprefix('file://')}/ (one file per message)"
         if email_url.startswith("file://")
