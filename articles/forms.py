@@ -1,8 +1,9 @@
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
+
+from ifex.core.page_forms import BasePageForm
 
 
-class NewsPageForm(WagtailAdminPageForm):
+class NewsPageForm(BasePageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "teaser" in self.fields:

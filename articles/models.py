@@ -8,6 +8,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
+from wagtailautocomplete.edit_handlers import AutocompletePanel
 
 from ifex.core.blocks import BodyStreamBlock
 from ifex.core.listing import build_listing
@@ -58,8 +59,8 @@ class NewsPage(BasePage):
         MultiFieldPanel(
             [
                 FieldPanel("reporting_organisation"),
-                FieldPanel("countries"),
-                FieldPanel("topics"),
+                AutocompletePanel("countries"),
+                AutocompletePanel("topics"),
             ],
             heading=_("Where and what"),
         ),

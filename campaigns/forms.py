@@ -1,5 +1,21 @@
+import json
+
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel
+
+# Wagtail's own rules controller shows a figure's fields for the kind chosen.
+KIND_RULES_ATTRS = {"data-controller": "w-rules", "data-action": "change->w-rules#resolve"}
+
+
+def kind_field_panels(fields_by_kind):
+    return [
+        FieldPanel(
+            field,
+            attrs={"data-w-rules-target": "show", "data-w-rules": json.dumps({"kind": kinds})},
+        )
+        for field, kinds in fields_by_kind.items()
+    ]
 
 
 class ImpunityFigureForm(WagtailAdminModelForm):
@@ -8,10 +24,14 @@ class ImpunityFigureForm(WagtailAdminModelForm):
 
     def clean(self):
         data = super().clean()
+        kind = data.get("kind")
+        model = self._meta.model  # the model imports this form: no import the other way
+        for field, used_by in model.FIELDS_BY_KIND.items():
+            if kind not in used_by:  # hidden from the editor, so not kept
+                data[field] = model._meta.get_field(field).get_default()
         if self.is_deferred_validation:
             return data
-        kinds = self._meta.model.Kind  # the model imports this form: no import the other way
-        kind = data.get("kind")
+        kinds = model.Kind
         counted = kind in (kinds.COUNT, kinds.RATIO)
         missing = {}
         if counted and data.get("value") is None:

@@ -22,8 +22,9 @@ from wagtail.search import index
 from ifex.core.models import BasePage, Organisation
 
 from .blocks import CampaignStreamBlock
-from .forms import ImpunityFigureForm
+from .forms import KIND_RULES_ATTRS, ImpunityFigureForm, kind_field_panels
 from .live_counts import LIVE_COUNTS, live_count_choices
+from .permissions import HomePagePermissionTester
 
 
 def stale_before():
@@ -46,6 +47,10 @@ class HomePage(BasePage):
 
     class Meta:
         verbose_name = _("home page")
+        permissions = [("edit_home_page", _("Can edit and publish the home page (only)"))]
+
+    def permissions_for_user(self, user):
+        return HomePagePermissionTester(user, self)
 
 
 class CampaignIndexPage(BasePage):
@@ -165,16 +170,19 @@ class ImpunityFigure(
     objects = ImpunityFigureQuerySet.as_manager()
     base_form_class = ImpunityFigureForm
 
+    # The fields each kind uses: the form shows only these and empties the others.
+    FIELDS_BY_KIND = {
+        "value": (Kind.COUNT, Kind.RATIO),
+        "out_of": (Kind.RATIO,),
+        "live_count": (Kind.LIVE,),
+    }
+
     panels = [
         FieldPanel("name"),
         MultiFieldPanel(
-            [
-                FieldPanel("kind"),
-                FieldPanel("value"),
-                FieldPanel("out_of"),
-                FieldPanel("live_count"),
-            ],
+            [FieldPanel("kind"), *kind_field_panels(FIELDS_BY_KIND)],
             heading=_("Value"),
+            attrs=KIND_RULES_ATTRS,
         ),
         FieldPanel("sentence"),
         MultiFieldPanel(

@@ -27,7 +27,7 @@ def main() -> int:
     if not port_is_free(port):
         print(f"ifex: port {port} is in use; stop what uses it, or run `make run PORT=8001`.")
         return 2
-    configure_environment()
+    configure_environment(port)
 
     from ifex.database import start_embedded
 
@@ -38,6 +38,7 @@ def main() -> int:
     try:
         for command in (
             ["migrate", "--noinput"],
+            ["configure_site"],
             ["collectstatic", "--noinput", "--verbosity", "0"],
             ["seed_demo"],
             ["prepare_renditions"],
@@ -111,8 +112,9 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def configure_environment() -> None:
+def configure_environment(port: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ifex.settings.production")
+    os.environ.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
     os.environ.setdefault("SECRET_KEY", read_or_create_secret(VAR_DIR / "secret_key"))
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
     os.environ.setdefault("HTTPS_ONLY", "false")

@@ -6,6 +6,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from ifex.core import pickers
 from ifex.core import views as core_views
 from ifex.core.media import serve_media
 from ifex.core.review import ReviewActionView
@@ -17,6 +18,7 @@ urlpatterns = [
         require_admin_access(ReviewActionView.as_view()),
         name="review_action",
     ),
+    path("admin/autocomplete/", include(pickers)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", core_views.search, name="search"),

@@ -1,7 +1,9 @@
+from types import SimpleNamespace
+
 import psycopg
 import pytest
 
-from tests.support import server_connection_kwargs
+from tests.support import running_site, scratch_database, server_connection_kwargs
 
 TEST_DATABASES_DROPPED = []
 
@@ -38,6 +40,15 @@ def pytest_sessionfinish(session, exitstatus):
     if left:
         print(f"\nTest databases left behind: {', '.join(row[0] for row in left)}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory):
+    """`make run` (gunicorn, production settings, demo content) on a database of its own, once
+    for the session: the browser tests and the end-to-end checks of `make run` share it."""
+    var_dir = tmp_path_factory.mktemp("var")
+    with scratch_database() as url, running_site(url, var_dir) as (base, process):
+        yield SimpleNamespace(base=base, process=process, var_dir=var_dir, database_url=url)
 
 
 @pytest.fixture
@@ -81,3 +92,19 @@ def admin_client(client, django_user_model):
     admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
     client.force_login(admin)
     return client
+
+
+@pytest.fixture
+def login_as(client, django_user_model):
+    """Signs the test client in as a new member of a role's group; returns the user."""
+    from django.contrib.auth.models import Group
+
+    from tests.support import ROLES
+
+    def login(role):
+        user = django_user_model.objects.create_user(role, f"{role}@example.org", "pw")
+        user.groups.add(Group.objects.get(name=ROLES[role]))
+        client.force_login(user)
+        return user
+
+    return login

@@ -6,7 +6,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
 
-BODY_RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul"]
+# "named" gives the editor's typing area an accessible name (ifex/core/wagtail_hooks.py).
+BODY_RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "named"]
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -75,8 +76,11 @@ class DocumentLinkBlock(blocks.StructBlock):
 
 class BodyStreamBlock(blocks.StreamBlock):
     heading = HeadingBlock()
+    # Not required: an autosave that comes between adding the block and typing in it must
+    # not fail (Wagtail defers required fields for drafts, but not a required block's).
     paragraph = blocks.RichTextBlock(
         label=_("Rich text"),
+        required=False,
         features=BODY_RICH_TEXT_FEATURES,
         template="core/blocks/paragraph_block.html",
         description=_("Paragraphs of text, with links, bold, italics and lists."),

@@ -13,6 +13,9 @@ from wagtail.models import Locale, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
+from .page_forms import BasePageForm
+from .pickers import PickableByName
+
 
 class SiteImage(AbstractImage):
     """Wagtail's image with a credit line, shown under every use of the image."""
@@ -69,7 +72,7 @@ class Region(TranslatableMixin, models.Model):
         refuse_duplicate_in_locale(self, "slug", _("Another region has this slug."))
 
 
-class Country(TranslatableMixin, index.Indexed, models.Model):
+class Country(PickableByName, TranslatableMixin, index.Indexed, models.Model):
     name = models.CharField(_("name"), max_length=100)
     iso_code = models.CharField(
         _("ISO 3166-1 alpha-2 code"),
@@ -112,7 +115,7 @@ class Country(TranslatableMixin, index.Indexed, models.Model):
         return self.iso_code.lower()
 
 
-class Topic(TranslatableMixin, index.Indexed, models.Model):
+class Topic(PickableByName, TranslatableMixin, index.Indexed, models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100)
     description = models.TextField(_("description"), blank=True)
@@ -196,6 +199,8 @@ class Organisation(index.Indexed, models.Model):
 class BasePage(Page):
     """Every page of the site: a teaser for listings and meta descriptions, and a hero image."""
 
+    base_form_class = BasePageForm
+
     teaser = models.TextField(
         _("teaser"),
         max_length=400,
@@ -238,17 +243,6 @@ class BasePage(Page):
 
     class Meta:
         abstract = True
-
-    def clean(self):
-        super().clean()
-        if self.hero_image and not self.hero_image_decorative and not self.hero_alt_text:
-            raise ValidationError(
-                {
-                    "hero_image_alt": _(
-                        "Describe the image for people who cannot see it, or mark it as decorative."
-                    )
-                }
-            )
 
     @property
     def hero_alt_text(self) -> str:

@@ -1,6 +1,9 @@
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.rich_text.editors.draftail.features import Feature
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -73,3 +76,21 @@ def two_factor_account_link(request):
 
 
 hooks.register("after_edit_page", after_review_in_editor)
+
+
+@hooks.register("insert_editor_js")
+def keep_typed_text():
+    return format_html('<script src="{}"></script>', static("js/admin/keep-typed-text.js"))
+
+
+class AccessibleNameFeature(Feature):
+    """Wagtail's rich text area in a block has no name for screen readers (axe:
+    aria-input-field-name); Draftail's own ariaLabel option gives it one."""
+
+    def construct_options(self, options):
+        options["ariaLabel"] = str(_("Rich text"))
+
+
+@hooks.register("register_rich_text_features")
+def accessible_rich_text_name(features):
+    features.register_editor_plugin("draftail", "named", AccessibleNameFeature())

@@ -1,8 +1,9 @@
 import pytest
-from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from articles.factories import ArticlePageFactory
 from ifex.core.factories import CountryFactory, OrganisationFactory, SiteImageFactory, TopicFactory
+from tests.campaigns.test_editorial_roles import news_form
 
 pytestmark = pytest.mark.django_db
 
@@ -65,15 +66,21 @@ def test_related_content_shares_a_topic_or_country_and_excludes_itself(
     assert {page.title for page in related} == {"Same country", "Same topic"}
 
 
-def test_hero_image_needs_alt_text_or_the_decorative_choice(article_index):
+def test_hero_image_needs_alt_text_or_the_decorative_choice_to_publish(
+    client, login_as, article_index
+):
     image = SiteImageFactory(description="")
-    article = ArticlePageFactory.build(hero_image=image, hero_image_alt="", teaser="T")
-    with pytest.raises(ValidationError) as error:
-        article.clean()
-    assert "hero_image_alt" in error.value.message_dict
+    article = ArticlePageFactory(parent=article_index, title="With an image")
+    login_as("editor")
+    url = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    form = news_form(article, "With an image", hero_image=image.pk, hero_image_alt="")
 
-    article.hero_image_decorative = True
-    article.clean()
+    publishing = client.post(url, {**form, "action-publish": "publish"})
+    assert "hero_image_alt" in publishing.context["form"].errors
+
+    assert client.post(url, form).status_code == 302, "a draft may wait for its alt text"
+    decorative = {**form, "hero_image_decorative": "on", "action-publish": "publish"}
+    assert client.post(url, decorative).status_code == 302
 
 
 def test_hero_alt_text_falls_back_to_the_image_description(article_index):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import BASE_DIR, running_site, scratch_database
+from tests.support import BASE_DIR
 
 # Playwright's sync API keeps an event loop in this thread; the ORM tests that run after the
 # browser tests would otherwise be refused. Child processes never inherit it (tests/support.py).
@@ -34,9 +34,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def site_url(tmp_path_factory):
-    with scratch_database() as url, running_site(url, tmp_path_factory.mktemp("var")) as (base, _):
-        yield base
+def site_url(demo_site):
+    return demo_site.base
 
 
 @pytest.fixture(scope="session")

@@ -9,21 +9,9 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from articles.factories import ArticlePageFactory, JointStatementPageFactory
 from campaigns.factories import CampaignPageFactory, ImpunityFigureFactory
 from campaigns.models import ImpunityFigure
+from tests.support import ROLES
 
 pytestmark = pytest.mark.django_db
-
-ROLES = {"editor": "Editors", "campaigner": "Campaign staff", "moderator": "Moderators"}
-
-
-@pytest.fixture
-def login_as(client, django_user_model):
-    def login(role):
-        user = django_user_model.objects.create_user(role, f"{role}@example.org", "pw")
-        user.groups.add(Group.objects.get(name=ROLES[role]))
-        client.force_login(user)
-        return user
-
-    return login
 
 
 def news_form(page, title, **extra):
@@ -167,6 +155,28 @@ def publish_campaign_page(client, campaign_index, **_):
     return live_title(campaign) == "Published"
 
 
+def publish_home_page(client, article_index, **_):
+    home = article_index.get_parent().specific
+    form = nested_form_data(
+        {
+            "title": "Home, edited",
+            "slug": home.slug,
+            "teaser": home.teaser,
+            "body": streamfield([]),
+            "comments": inline_formset([]),
+            "action-publish": "1",
+        }
+    )
+    client.post(reverse("wagtailadmin_pages:edit", args=[home.pk]), form)
+    return live_title(home) == "Home, edited"
+
+
+def unpublish_home_page(client, article_index, **_):
+    home = article_index.get_parent()
+    client.post(reverse("wagtailadmin_pages:unpublish", args=[home.pk]))
+    return not Page.objects.get(pk=home.pk).live
+
+
 def approve_statement(client, statement_index, django_user_model, **_):
     author = django_user_model.objects.create_user("author", "a@example.org", "pw")
     statement = JointStatementPageFactory(parent=statement_index, title="Awaiting review")
@@ -201,6 +211,9 @@ ALLOWED = {
     publish_figures: {"campaigner"},
     edit_campaign_page: {"campaigner"},
     publish_campaign_page: {"campaigner"},
+    # The home page alone (its figures and campaign blocks): not the pages below it, above.
+    publish_home_page: {"campaigner"},
+    unpublish_home_page: set(),
     manage_users: set(),
 }
 
@@ -278,6 +291,7 @@ EXPECTED_PERMISSIONS = {
             ),
             "campaigns.view_figurepublication",
             "campaigns.change_figurepublication",
+            "campaigns.edit_home_page",
         },
         "pages": {
             ("campaigns", "add"),

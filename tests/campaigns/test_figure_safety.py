@@ -315,3 +315,26 @@ def test_editors_cannot_touch_the_record(django_user_model):
 
     editor = client_in_group(django_user_model, "editor", "Editors")
     assert editor.get(record_url("list")).status_code in (302, 403)
+
+
+@pytest.mark.parametrize(
+    ("kind", "kept", "emptied"),
+    [
+        ("count", {"value": 1700}, {"out_of": None, "live_count": ""}),
+        ("ratio", {"value": 9, "out_of": 10}, {"live_count": ""}),
+        ("live", {"live_count": "member_organisations"}, {"value": None, "out_of": None}),
+    ],
+)
+def test_a_figure_keeps_only_the_fields_its_kind_uses(client, login_as, kind, kept, emptied):
+    """The form hides the other kinds' fields; what they held is not kept out of sight."""
+    figure = ImpunityFigureFactory(value=9, out_of=10)
+    login_as("campaigner")
+    url = reverse("wagtailsnippets_campaigns_impunityfigure:edit", args=[figure.pk])
+    leftovers = {"value": 9, "out_of": 10, "live_count": "member_organisations"}
+
+    response = client.post(url, figure_form(figure, kind=kind, **{**leftovers, **kept}))
+
+    assert response.status_code == 302
+    draft = ImpunityFigure.objects.get(pk=figure.pk).get_latest_revision_as_object()
+    for field, value in {**kept, **emptied}.items():
+        assert getattr(draft, field) == value, field

@@ -99,6 +99,8 @@ def test_database_outage_is_a_503_then_the_site_recovers_and_stops_cleanly(
     assert process.wait(timeout=90) == 0
     output = process.stdout.read()
     assert "Traceback" not in output and "KeyboardInterrupt" not in output
+    assert "Admin: http://" in output and "admin / " in output, "the admin login is printed"
+    assert "Mail:  written to " in output
     assert not psutil.pid_exists(restarted.pid) or (
         psutil.Process(restarted.pid).status() == psutil.STATUS_ZOMBIE
     ), "the restarted database stopped with the site"

@@ -1,0 +1,79 @@
+"""Countries and topics are picked by typing part of a name, not by Ctrl-clicking a long list."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from articles.factories import ArticlePageFactory
+from ifex.core.factories import CountryFactory, TopicFactory
+from tests.campaigns.test_editorial_roles import news_form
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = "/admin/autocomplete/search/"
+OBJECTS = "/admin/autocomplete/objects/"
+
+
+def names(response):
+    return [item["title"] for item in response.json()["items"]]
+
+
+def test_an_editor_finds_a_country_by_part_of_its_name_without_accents(client, login_as):
+    CountryFactory(name="Côte d'Ivoire", iso_code="CI")
+    CountryFactory(name="Costa Rica", iso_code="CR")
+    login_as("editor")
+
+    response = client.post(SEARCH, {"type": "core.Country", "query": "cote"})
+
+    assert response.status_code == 200
+    assert names(response) == ["Côte d'Ivoire"]
+
+
+def test_a_topic_is_found_the_same_way(client, login_as):
+    TopicFactory(name="Impunity")
+    TopicFactory(name="Internet shutdowns")
+    login_as("editor")
+
+    assert names(client.post(SEARCH, {"type": "core.Topic", "query": "PUNI"})) == ["Impunity"]
+
+
+@pytest.mark.parametrize("label", ["auth.User", "otp_totp.TOTPDevice", "wagtailcore.Page", "x"])
+def test_the_picker_lists_no_other_kind_of_record(client, login_as, label):
+    login_as("editor")
+
+    assert client.post(SEARCH, {"type": label, "query": ""}).status_code == 400
+    assert client.get(OBJECTS, {"type": label, "pks": "1"}).status_code == 400
+
+
+def test_the_picker_is_for_staff_only(client):
+    CountryFactory(name="Haiti", iso_code="HT")
+
+    response = client.post(SEARCH, {"type": "core.Country", "query": "hai"})
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_the_article_form_shows_pickers_and_saves_what_was_picked(client, login_as, article_index):
+    haiti = CountryFactory(name="Haiti", iso_code="HT")
+    impunity = TopicFactory(name="Impunity")
+    article = ArticlePageFactory(parent=article_index, title="Port-au-Prince")
+    login_as("editor")
+    url = reverse("wagtailadmin_pages:edit", args=[article.pk])
+
+    form = client.get(url).content.decode()
+    assert 'data-controller="autocomplete-controller"' in form
+    assert 'name="countries" multiple' not in form
+
+    picked = {
+        "countries": json.dumps([{"pk": haiti.pk, "title": "Haiti"}]),
+        "topics": json.dumps([{"pk": impunity.pk, "title": "Impunity"}]),
+    }
+    response = client.post(url, {**news_form(article, "Port-au-Prince"), **picked})
+    assert response.status_code == 302, response.context["form"].errors
+
+    article.refresh_from_db()
+    draft = article.get_latest_revision_as_object()
+    assert list(draft.countries.all()) == [haiti]
+    assert list(draft.topics.all()) == [impunity]
