@@ -122,21 +122,26 @@ def running_site(database_url: str | None, var_dir: Path, timeout: float = 240, 
         env["DATABASE_URL"] = database_url
     else:
         env.pop("DATABASE_URL", None)
+    # Into a file, not a pipe: a pipe no one reads fills up (64 KB of request logs) and then
+    # blocks every worker that writes a line, so a long session would stall the site.
+    log = open(var_dir / "serve.log", "w")  # noqa: SIM115 (closed with the process below)
     process = subprocess.Popen(
         [sys.executable, "-m", "ifex.serve"],
         cwd=BASE_DIR,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,  # its own process group, so nothing it starts outlives the test
     )
+    process.log_path = log.name
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(base + "/", process, timeout)
         yield base, process
     finally:
         stop(process)
+        log.close()
 
 
 # Not up yet, or up but slow to answer its first request on a busy machine: both mean "wait".
@@ -147,12 +152,17 @@ def wait_until_serving(url: str, process: subprocess.Popen, timeout: float):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"`make run` exited early:\n{process.stdout.read()}")
+            raise AssertionError(f"`make run` exited early:\n{output_of(process)}")
         try:
             return fetch(url, timeout=max(deadline - time.monotonic(), 1))
         except NOT_READY:
             time.sleep(0.5)
     raise AssertionError("the site did not come up in time")
+
+
+def output_of(process: subprocess.Popen) -> str:
+    """What `make run` has printed so far (running_site writes it to a file)."""
+    return Path(process.log_path).read_text()
 
 
 def stop(process: subprocess.Popen):

@@ -97,7 +97,7 @@ def test_database_outage_is_a_503_then_the_site_recovers_and_stops_cleanly(
     assert restarted.pid != first_server.pid
     os.killpg(process.pid, signal.SIGINT)  # a terminal's Ctrl-C reaches the whole group
     assert process.wait(timeout=90) == 0
-    output = process.stdout.read()
+    output = support.output_of(process)
     assert "Traceback" not in output and "KeyboardInterrupt" not in output
     assert "Admin: http://" in output and "admin / " in output, "the admin login is printed"
     assert "Mail:  written to " in output

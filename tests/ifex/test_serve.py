@@ -42,9 +42,10 @@ def test_make_run_writes_mail_where_a_person_can_read_it(running_site):
     base, _, var_dir = running_site
     status = support.submit_form(base + "/admin/password_reset/", {"email": "admin@example.org"})
     assert status == 200, "redirected to the 'sent' page"
+    # The browser tests on the same site send review mail too (to superusers among others).
     messages = [path.read_text() for path in (var_dir / "mail").glob("*.log")]
-    [text] = [message for message in messages if "To: admin@example.org" in message]
-    assert "/admin/password_reset/" in text
+    resets = [text for text in messages if "/admin/password_reset/" in text]
+    assert [text for text in resets if "To: admin@example.org" in text]
 
 
 @pytest.mark.parametrize("value", ["abc", "0", "70000", "-1", ""])
