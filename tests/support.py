@@ -124,6 +124,7 @@ def running_site(database_url: str | None, var_dir: Path, timeout: float = 240, 
         env.pop("DATABASE_URL", None)
     # Into a file, not a pipe: a pipe no one reads fills up (64 KB of request logs) and then
     # blocks every worker that writes a line, so a long session would stall the site.
+    var_dir.mkdir(parents=True, exist_ok=True)
     log = open(var_dir / "serve.log", "w")  # noqa: SIM115 (closed with the process below)
     process = subprocess.Popen(
         [sys.executable, "-m", "ifex.serve"],
