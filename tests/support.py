@@ -49,6 +49,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_for_port(port: int, timeout: float = 30):
+    """Until something accepts connections on the port (a server the test started)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"nothing listens on port {port}")
+
+
 def fetch(url: str, timeout: float = 30):
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:

@@ -178,6 +178,25 @@ PERMISSIONS_POLICY = {
 
 CACHE_CONTROL_MAX_AGE = env_int("CACHE_CONTROL_MAX_AGE", 60)
 
+# One cache for every worker: Redis when REDIS_URL is set (several app servers share it),
+# otherwise files under var/ that one server's workers share. Never a cache per worker.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "ifex",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

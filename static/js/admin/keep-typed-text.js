@@ -37,10 +37,13 @@
       form.removeEventListener("w-autosave:error", resubmit);
       window.clearTimeout(timer);
       autosaving.delete(form);
-      // The autosave may have redrawn the buttons: find this one again by its name.
+      // The autosave may have redrawn the buttons: find this one again by its name. Wagtail
+      // disables a clicked button while it works, and a disabled button's name is not sent:
+      // "Publish" would arrive as a plain save.
       const button = Array.from(form.elements).find(
         (element) => element.type === "submit" && element.name === name,
       );
+      if (button) button.disabled = false;
       form.requestSubmit(button);
     };
     form.addEventListener("w-autosave:success", resubmit);

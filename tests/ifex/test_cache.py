@@ -1,0 +1,79 @@
+"""One cache for all of a server's workers, or all servers' with Redis; a dead Redis is reported
+by /healthz, not turned into errors."""
+
+import contextlib
+import shutil
+import subprocess
+
+import pytest
+
+from tests.ifex.test_settings import STRONG_KEY, run_manage
+from tests.support import free_port, wait_for_port
+
+REDIS_SERVER = "/usr/bin/redis-server"
+SHOW_BACKEND = (
+    "from django.conf import settings; c = settings.CACHES['default']; "
+    "print(c['BACKEND'], c['LOCATION'])"
+)
+
+
+@contextlib.contextmanager
+def redis_server(tmp_path):
+    if not shutil.which(REDIS_SERVER):
+        pytest.fail(f"{REDIS_SERVER} is missing: `make test` installs it (make system-packages).")
+    port = free_port()
+    process = subprocess.Popen(
+        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", tmp_path],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port)
+        yield f"redis://127.0.0.1:{port}/0", process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def production_shell(code, var_dir, **environ):
+    result = run_manage(
+        "shell",
+        "-c",
+        code,
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="example.org",
+        DATABASE_URL="postgresql://unused@127.0.0.1:1/unused",
+        VAR_DIR=str(var_dir),
+        **environ,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_a_server_s_workers_share_a_file_cache_by_default(tmp_path):
+    backend = production_shell(SHOW_BACKEND, tmp_path)
+    assert backend == f"django.core.cache.backends.filebased.FileBasedCache {tmp_path / 'cache'}"
+
+
+def test_with_redis_two_servers_see_the_same_cache(tmp_path):
+    server_a, server_b = tmp_path / "a", tmp_path / "b"  # each its own var/, as on two machines
+    with redis_server(tmp_path) as (url, _):
+        written = "from django.core.cache import cache; cache.set('shared', 'yes', 60); print('ok')"
+        assert production_shell(written, server_a, REDIS_URL=url) == "ok"
+        read = "from django.core.cache import cache; print(cache.get('shared'))"
+        assert production_shell(read, server_b, REDIS_URL=url) == "yes"
+
+
+@pytest.mark.django_db
+def test_healthz_reports_a_redis_that_went_away(client, settings, tmp_path):
+    with redis_server(tmp_path) as (url, process):
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        }
+        assert client.get("/healthz").json() == {"database": "ok", "cache": "ok"}
+        process.terminate()
+        process.wait(timeout=10)
+
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "cache": "failing"}
