@@ -23,8 +23,8 @@ from psycopg import sql
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 
-# The staff roles the site's migrations create, by the group each belongs to.
-ROLES = {"editor": "Editors", "campaigner": "Campaign staff", "moderator": "Moderators"}
+# The staff roles the site's migrations create, by the group each belongs to (the demo users').
+ROLES = settings.DEMO_ROLE_USERS
 
 
 # Set for the in-process tests only (Playwright's event loop); never for a server or deploy check.
