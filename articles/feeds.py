@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from ifex.core.listing import filter_listing
 
-from .listing import listing_years, news_listing
+from .listing import listing_years
 
 FEED_LENGTH = 20
 
@@ -21,7 +21,9 @@ class NewsFeed(Feed):
     def get_object(self, request, *args, **kwargs):
         model = self.index.listed_model
         form, _, filtered = filter_listing(
-            request, news_listing(model).descendant_of(self.index), years=listing_years(model)
+            request,
+            model.objects.for_listing().prefetch_related("topics").descendant_of(self.index),
+            years=listing_years(model),
         )
         self.full_url = request.build_absolute_uri(self.index.url)
         self.filter_names = [str(value) for value in form.cleaned_data.values() if value]
@@ -57,6 +59,4 @@ class NewsFeed(Feed):
         return item.last_published_at
 
     def item_categories(self, item):
-        return [topic.name for topic in item.topics.all()] + [
-            country.name for country in item.countries.all()
-        ]
+        return [topic.name for topic in item.topics.all()] + item.country_names

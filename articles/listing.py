@@ -1,29 +1,42 @@
-"""The one place where listings of articles and statements are queried.
+"""How listings of articles and statements are queried.
 
 Every listing fetches its images (with renditions), countries, topics and, for statements, the
 signatory count in a fixed number of queries, however many items it shows.
 """
 
-from django.db.models import Count, Prefetch, Q
-from wagtail.images import get_image_model
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, OuterRef, Q
+
+from ifex.core.pages import SitePageQuerySet
 
 
-def news_listing(model):
-    """Live, public pages of `model`, newest first, with everything a listing card shows."""
-    queryset = (
-        model.objects.live()
-        .public()
-        .select_related("reporting_organisation")
-        .prefetch_related(
-            Prefetch("hero_image", queryset=get_image_model().objects.prefetch_renditions()),
-            "countries",
-            "topics",
+class NewsPageQuerySet(SitePageQuerySet):
+    def for_listing(self):
+        """Live, public pages, newest first, with everything a listing card shows: the names
+        of their countries in the same query."""
+        return (
+            super()
+            .for_listing()
+            .select_related("reporting_organisation")
+            .annotate(country_names=self.country_names())
+            .order_by("-date", "-pk")
         )
-        .order_by("-date", "-pk")
-    )
-    if hasattr(model, "signatories"):
-        queryset = queryset.annotate(signatory_count=Count("signatories", distinct=True))
-    return queryset
+
+    def country_names(self):
+        countries = self.model._meta.get_field("countries")
+        return ArraySubquery(
+            countries.remote_field.through.objects.filter(
+                **{countries.m2m_field_name(): OuterRef("pk")}
+            )
+            .order_by("country__name")
+            .values("country__name")
+        )
+
+
+class StatementQuerySet(NewsPageQuerySet):
+    def for_listing(self):
+        """Cards of statements also say how many organisations signed."""
+        return super().for_listing().annotate(signatory_count=Count("signatories", distinct=True))
 
 
 def listing_years(model) -> list[int]:
@@ -43,4 +56,4 @@ def related_pages(page, countries, topics, limit=3):
         .exclude(pk=page.pk)
         .values("pk")
     )
-    return list(news_listing(type(page)).filter(pk__in=candidates)[:limit])
+    return list(type(page).objects.for_listing().filter(pk__in=candidates)[:limit])

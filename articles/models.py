@@ -6,7 +6,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Orderable
+from wagtail.models import Orderable, PageManager
 from wagtail.search import index
 from wagtailautocomplete.edit_handlers import AutocompletePanel
 
@@ -16,7 +16,7 @@ from ifex.core.models import BasePage
 
 from .feeds import NewsFeed
 from .forms import NewsPageForm
-from .listing import listing_years, news_listing, related_pages
+from .listing import NewsPageQuerySet, StatementQuerySet, listing_years, related_pages
 
 
 class NewsPage(BasePage):
@@ -65,6 +65,8 @@ class NewsPage(BasePage):
             heading=_("Where and what"),
         ),
     ]
+    objects = PageManager.from_queryset(NewsPageQuerySet)()
+
     search_fields = [
         *BasePage.search_fields,
         index.SearchField("body"),
@@ -82,11 +84,6 @@ class NewsPage(BasePage):
         context["topics"] = list(self.topics.all())
         context["related_pages"] = related_pages(self, context["countries"], context["topics"])
         return context
-
-    @classmethod
-    def listing_queryset(cls):
-        """What cards of this type need, for search results and feeds."""
-        return news_listing(cls)
 
 
 class ArticlePage(NewsPage):
@@ -118,6 +115,8 @@ class JointStatementPage(NewsPage):
 
     parent_page_types = ["articles.StatementIndexPage"]
     subpage_types = []
+
+    objects = PageManager.from_queryset(StatementQuerySet)()
 
     class Meta:
         verbose_name = _("joint statement")
@@ -194,6 +193,9 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
     class Meta:
         abstract = True
 
+    def get_cached_paths(self):
+        return ["/", "/feed/"]
+
     @path("feed/", name="feed")
     def feed(self, request):
         return NewsFeed(self)(request)
@@ -202,7 +204,7 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
         context = super().get_context(request, *args, **kwargs)
         context["listing"] = build_listing(
             request,
-            news_listing(self.listed_model).descendant_of(self),
+            self.listed_model.objects.for_listing().descendant_of(self),
             years=listing_years(self.listed_model),
         )
         return context

@@ -60,7 +60,7 @@ class FeaturedContentBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
-        context["items"] = featured_pages([page.pk for page in value["pages"] if page])
+        context["items"] = featured_pages(value["pages"])
         return context
 
 

@@ -1,8 +1,5 @@
 """Queries behind the campaign blocks: what a campaign gathers from articles and statements."""
 
-from wagtail.models import Page
-
-from articles.listing import news_listing
 from articles.models import ArticlePage, JointStatementPage
 from ifex.core.pages import specific_pages
 
@@ -16,7 +13,7 @@ CONTENT_MODELS = {
 def latest_news(content="both", *, topic=None, country=None, count=4):
     items = []
     for model in CONTENT_MODELS.get(content, CONTENT_MODELS["both"]):
-        queryset = news_listing(model)
+        queryset = model.objects.for_listing()
         if topic is not None:
             queryset = queryset.filter(topics=topic)
         if country is not None:
@@ -29,12 +26,13 @@ def latest_news(content="both", *, topic=None, country=None, count=4):
 def chosen_statements(page_ids, latest=3):
     """The chosen statements in the editor's order, or the latest ones when none are chosen."""
     if not page_ids:
-        return list(news_listing(JointStatementPage)[:latest])
-    found = {page.pk: page for page in news_listing(JointStatementPage).filter(pk__in=page_ids)}
+        return list(JointStatementPage.objects.for_listing()[:latest])
+    statements = JointStatementPage.objects.for_listing().filter(pk__in=page_ids)
+    found = {page.pk: page for page in statements}
     return [found[pk] for pk in page_ids if pk in found]
 
 
-def featured_pages(page_ids):
-    """Live, public pages in the editor's order, as their specific types."""
-    found = Page.objects.live().public().filter(pk__in=page_ids).in_bulk()
-    return specific_pages([found[pk] for pk in page_ids if pk in found])
+def featured_pages(pages):
+    """The chosen pages that are live and public, in the editor's order, as their specific
+    types (with what cards show)."""
+    return specific_pages([page for page in pages if page])

@@ -7,6 +7,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ifex.core.models import Organisation
+from ifex.core.page_cache import kept_until_saved
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,11 @@ LIVE_COUNTS = {
     "member_organisations": LiveCount(
         label=_("Member organisations in the directory"),
         source_name=_("IFEX member directory"),
-        count=lambda: Organisation.objects.members().count(),
+        count=lambda: kept_until_saved(
+            "live_count:member_organisations",
+            lambda: Organisation.objects.members().count(),
+            Organisation,
+        ),
     ),
 }
 

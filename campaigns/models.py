@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
@@ -66,7 +67,7 @@ class CampaignIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["campaigns"] = CampaignPage.listing_queryset().live().public().child_of(self)
+        context["campaigns"] = CampaignPage.objects.for_listing().child_of(self)
         return context
 
 
@@ -263,6 +264,10 @@ class ImpunityFigure(
 
     def get_preview_template(self, request, mode_name):
         return "campaigns/previews/impunity_figure.html"
+
+    def cached_paths(self) -> list[str]:
+        """Beyond the pages that show it: the public history of every figure (a CDN purges)."""
+        return [reverse("figure_history")]
 
 
 class FigurePublication(models.Model):

@@ -36,24 +36,18 @@ def main() -> int:
         server = start_embedded(Path(os.environ.get("EMBEDDED_PGDATA", VAR_DIR / "pgdata")))
         os.environ["DATABASE_URL"] = server.url
     try:
-        for command in (
-            ["migrate", "--noinput"],
-            ["configure_site"],
-            ["collectstatic", "--noinput", "--verbosity", "0"],
-            ["seed_demo"],
-            ["prepare_renditions"],
-            ["ensure_demo_users"],
-        ):
-            manage(*command)
+        subprocess.run([sys.executable, "-m", "ifex.prepare"], check=True, cwd=BASE_DIR)
         print_welcome(port)
         scheduler = ScheduledPublisher(int(os.environ.get("PUBLISH_SCHEDULED_EVERY", "60")))
         scheduler.start()
+        worker = start_background_worker()
         try:
             return serve(port)
         finally:
             scheduler.stop()
-    except subprocess.CalledProcessError as error:
-        print(f"ifex: `manage.py {' '.join(error.cmd[2:])}` failed; see the lines above.")
+            stop_background_worker(worker)
+    except subprocess.CalledProcessError:
+        print("ifex: preparing the site failed; see the lines above.")
         return 1
     finally:
         if server is not None:
@@ -91,6 +85,26 @@ class ScheduledPublisher(threading.Thread):
 
     def stop(self):
         self.stopping.set()
+
+
+def start_background_worker() -> subprocess.Popen:
+    """Works through the "background" task queue (image renditions after an upload or a
+    publish), so no request waits for them. On a server it is a process of its own (README)."""
+    return subprocess.Popen(
+        [sys.executable, str(BASE_DIR / "manage.py"), "db_worker", "--backend", "background"],
+        cwd=BASE_DIR,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,  # stopped below, after gunicorn, not by the terminal's Ctrl-C
+    )
+
+
+def stop_background_worker(worker: subprocess.Popen) -> None:
+    worker.send_signal(signal.SIGTERM)  # it finishes the task under way, then exits
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 def read_port() -> int | None:
@@ -134,10 +148,6 @@ def read_or_create_secret(path: Path) -> str:
     path.write_text(secret)
     path.chmod(0o600)
     return secret
-
-
-def manage(*args: str) -> None:
-    subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], check=True, cwd=BASE_DIR)
 
 
 def print_welcome(port: int) -> None:

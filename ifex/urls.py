@@ -5,10 +5,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from ifex.core import pickers
 from ifex.core import views as core_views
 from ifex.core.media import serve_media
+from ifex.core.page_cache import public_page
 from ifex.core.review import ReviewActionView
 
 urlpatterns = [
@@ -21,17 +23,23 @@ urlpatterns = [
     path("admin/autocomplete/", include(pickers)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("search/", core_views.search, name="search"),
-    path("sitemap.xml", sitemap, name="sitemap"),
-    path("robots.txt", core_views.robots_txt, name="robots_txt"),
-    path("favicon.ico", core_views.favicon, name="favicon"),
     path(
         "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
         core_views.authenticate_with_password,
         name="wagtailcore_authenticate_with_password",
     ),
+]
+
+# What every anonymous reader sees alike: kept in the page cache, held by a CDN
+# (ifex/core/page_cache.py). Wagtail's pages are added last, below.
+public_urlpatterns = [
+    path("search/", core_views.search, name="search"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("", include("campaigns.urls")),
 ]
+urlpatterns += decorate_urlpatterns(public_urlpatterns, public_page)
 
 handler500 = "ifex.core.views.server_error"
 
@@ -40,7 +48,8 @@ urlpatterns += [
     re_path(rf"^{media_prefix}/(?P<path>.*)$", serve_media, name="media"),
 ]
 
-urlpatterns += [
+urlpatterns += decorate_urlpatterns(
     # Wagtail serves every page; keep this last.
-    path("", include(wagtail_urls)),
-]
+    [path("", include(wagtail_urls))],
+    public_page,
+)

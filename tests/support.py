@@ -106,19 +106,31 @@ def database_url(name: str) -> str:
     return f"postgresql://{credentials}@{host}{port}/{name}"
 
 
-@contextlib.contextmanager
-def scratch_database():
-    """An empty database on the test server, dropped afterwards; yields its DATABASE_URL."""
-    name = f"scratch_{uuid.uuid4().hex[:12]}"
+def create_database(name: str, template: str | None = None):
+    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template:
+        create += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
     with psycopg.connect(**server_connection_kwargs(), autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        connection.execute(create)
+
+
+def drop_database(name: str):
+    with psycopg.connect(**server_connection_kwargs(), autocommit=True) as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+@contextlib.contextmanager
+def scratch_database(template: str | None = None):
+    """A database on the test server, dropped afterwards; yields its DATABASE_URL. Empty, or a
+    copy of `template` (the `migrated_template` fixture: what `migrate` makes, in a second)."""
+    name = f"scratch_{uuid.uuid4().hex[:12]}"
+    create_database(name, template)
     try:
         yield database_url(name)
     finally:
-        with psycopg.connect(**server_connection_kwargs(), autocommit=True) as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+        drop_database(name)
 
 
 @contextlib.contextmanager
@@ -183,3 +195,20 @@ def stop(process: subprocess.Popen):
             process.wait(timeout=60)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
+
+
+def uncached_get(client, url, data=None):
+    """GET `url` as an anonymous reader would when the page is not in the page cache (the
+    content version replaced, as a publish does); Django's other caches are as warm as on a
+    running server. Returns the response and the SQL queries the request made."""
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    from ifex.core.page_cache import replace_version
+
+    replace_version()
+    reset_queries()  # the request resets Django's query log: start it empty
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, data)
+    assert response.status_code == 200, url
+    return response, len(queries)

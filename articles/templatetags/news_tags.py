@@ -1,7 +1,7 @@
 from django import template
-from wagtail.models import Page
 
-from articles.models import ArticleIndexPage, StatementIndexPage
+from articles.models import NewsIndexPage
+from ifex.core.pages import site_sections
 
 register = template.Library()
 
@@ -9,7 +9,7 @@ register = template.Library()
 @register.inclusion_tag("articles/includes/feed_links.html", takes_context=True)
 def news_feed_links(context):
     """<link rel="alternate"> for the site's feeds, in every page head."""
-    indexes = (
-        Page.objects.live().type(ArticleIndexPage, StatementIndexPage).only("title", "url_path")
-    )
-    return {"indexes": indexes, "request": context.get("request")}
+    request = context.get("request")
+    sections = site_sections(request) if request else []
+    indexes = [page for page in sections if issubclass(page.specific_class, NewsIndexPage)]
+    return {"indexes": indexes, "request": request}

@@ -8,7 +8,21 @@ class CoreConfig(AppConfig):
     verbose_name = _("Site core")
 
     def ready(self):
-        from . import checks  # noqa: F401 (registers the deploy checks)
+        from wagtail.images import get_image_model
+        from wagtail.models import PageViewRestriction, Site
+
+        from . import (
+            checks,  # noqa: F401 (registers the deploy checks)
+            renditions,
+        )
+        from .models import Country, Organisation, Region, Topic
+        from .page_cache import connect_invalidation, invalidate_on_change
         from .search import register_search_type
+
+        connect_invalidation()
+        renditions.connect()
+        # Privacy first: a page made private must leave the cache with the change.
+        invalidate_on_change(PageViewRestriction, Site, get_image_model())
+        invalidate_on_change(Country, Region, Topic, Organisation)
 
         register_search_type("organisations", _("Organisations"), "core.Organisation")

@@ -4,7 +4,6 @@ and the abstract base page. Nothing here knows about articles, statements or cam
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Prefetch
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -14,6 +13,7 @@ from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
 from .page_forms import BasePageForm
+from .pages import SitePageManager, route_in_one_step, view_restrictions
 from .pickers import PickableByName
 
 
@@ -241,21 +241,24 @@ class BasePage(Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("teaser")]
 
+    objects = SitePageManager()
+
     class Meta:
         abstract = True
+
+    def route(self, request, path_components):
+        if not path_components:
+            return super().route(request, path_components)
+        return route_in_one_step(self, request, path_components)
+
+    def get_view_restrictions(self):
+        return view_restrictions(self)
 
     @property
     def hero_alt_text(self) -> str:
         if self.hero_image_decorative or not self.hero_image:
             return ""
         return self.hero_image_alt or self.hero_image.description
-
-    @classmethod
-    def listing_queryset(cls):
-        """Pages of this type with what a card shows (image and renditions) fetched in bulk."""
-        return cls.objects.prefetch_related(
-            Prefetch("hero_image", queryset=SiteImage.objects.prefetch_renditions())
-        )
 
     def get_sitemap_urls(self, request=None):
         """Absolute on the host the sitemap was asked from, whatever the Site record says."""

@@ -1,3 +1,137 @@
+"""How the site's pages are found: listings, routing and privacy checks in a fixed, small number
+of queries, however deep the page or however many items a listing shows."""
+
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Length, Substr
+from django.http import Http404
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.models import Page, PageManager, PageViewRestriction, Site
+from wagtail.query import PageQuerySet
+
+from .page_cache import kept_until_content_changes
+
+
+def restrictions_covering(path_expression):
+    """View restrictions on the page at `path_expression` or any of its ancestors (a tree path
+    starts with each of its ancestors' paths)."""
+    return PageViewRestriction.objects.filter(
+        page__path=Substr(path_expression, 1, Length("page__path"))
+    )
+
+
+class SitePageQuerySet(PageQuerySet):
+    def public(self):
+        """As Wagtail's, in the listing's own query: Wagtail's reads every restriction first,
+        one more query for each listing on a page."""
+        return self.exclude(Exists(restrictions_covering(OuterRef("path"))))
+
+    def for_listing(self):
+        """Live, public pages with what a card shows: the image in the same query. Its
+        renditions come from Wagtail's rendition cache (the shared cache): a prefetch here
+        would cost a query per listing even when every rendition is in the cache."""
+        return self.live().public().select_related("hero_image")
+
+
+SitePageManager = PageManager.from_queryset(SitePageQuerySet)
+
+
+def pages_on_path(page, path_components) -> dict:
+    """Every page on a URL's path below `page`, by `url_path`, in one query (not yet as their
+    specific types)."""
+    prefixes = [
+        page.url_path + "".join(f"{component}/" for component in path_components[:length])
+        for length in range(1, len(path_components) + 1)
+    ]
+    found = Page.objects.filter(url_path__in=prefixes, path__startswith=page.path)
+    return {found_page.url_path: found_page for found_page in found}
+
+
+def claims_subpath(page, path_components) -> bool:
+    """Would this page answer the rest of the path itself (a routable page's feed/)? Wagtail
+    asks every page on the way down before looking for a child."""
+    model = page.specific_class
+    if not (page.live and model and issubclass(model, RoutablePageMixin)):
+        return False
+    try:
+        model.get_resolver().resolve("/" + "".join(f"{part}/" for part in path_components))
+    except Http404:
+        return False
+    return True
+
+
+def route_in_one_step(page, request, path_components):
+    """What Wagtail's `route` finds for the path below `page`, in three queries however deep it
+    is: Wagtail looks each level up in turn, with two queries a level. The pages on the path are
+    fetched at once; only the one that answers is fetched as its specific type (with its hero
+    image), and it then routes the rest itself, as Wagtail would have reached it."""
+    found = pages_on_path(page, path_components)
+    answering, remaining = page, list(path_components)
+    while remaining and not (answering is not page and claims_subpath(answering, remaining)):
+        child = found.get(f"{answering.url_path}{remaining[0]}/")
+        if child is None:
+            break
+        answering, remaining = child, remaining[1:]
+    if answering is page:
+        raise Http404
+    request.pages_on_path = [
+        candidate for candidate in found.values() if answering.path.startswith(candidate.path)
+    ]
+    return specific_with_hero(answering).route(request, remaining)
+
+
+def specific_with_hero(page):
+    model = page.specific_class
+    if model is None:
+        return page.specific
+    queryset = model.objects.filter(pk=page.pk)
+    if any(field.name == "hero_image" for field in model._meta.fields):
+        queryset = queryset.select_related("hero_image")
+    return queryset.get()
+
+
+def breadcrumb_pages(request, page) -> list:
+    """The pages above `page` below the site's root, top down: those routing already found,
+    or else from the tree."""
+    site = Site.find_for_request(request)
+    found = getattr(request, "pages_on_path", None)
+    if found is None or site is None:
+        return [ancestor for ancestor in page.get_ancestors() if not ancestor.is_root()]
+    above = sorted(
+        (candidate for candidate in found if candidate.pk != page.pk), key=lambda p: p.depth
+    )
+    # Routing made the root's specific page from the database: fresher than the kept Site's.
+    return [site.root_page.specific, *above]
+
+
+def view_restrictions(page):
+    """Wagtail's `get_view_restrictions` in one query: its own walks the ancestors first. An
+    alias has no restrictions of its own: its source's apply."""
+    steps = Page.steplen
+    ancestors = [page.path[:end] for end in range(steps, len(page.path) + 1, steps)]
+    aliased = Page.objects.filter(path__in=ancestors, alias_of__isnull=False).values("alias_of")
+    return PageViewRestriction.objects.filter(
+        Q(page__path__in=ancestors, page__alias_of__isnull=True) | Q(page__in=aliased)
+    )
+
+
+def site_sections(request) -> list:
+    """The live, public pages right under the site's root: the menu and the feed links both
+    come from them, kept in the cache until the content changes."""
+    if not hasattr(request, "site_sections"):
+        site = Site.find_for_request(request)
+        request.site_sections = (
+            kept_until_content_changes(
+                f"site_sections:{site.pk}",
+                lambda: list(
+                    SitePageQuerySet(Page).child_of(site.root_page).live().public().order_by("path")
+                ),
+            )
+            if site
+            else []
+        )
+    return request.site_sections
+
+
 def specific_pages(pages) -> list:
     """`pages` (plain Page objects) as their specific types, in the same order, with what cards
     show fetched in bulk: a fixed number of queries per page type, never one per page."""
@@ -6,7 +140,7 @@ def specific_pages(pages) -> list:
         ids_by_model.setdefault(page.specific_class, []).append(page.pk)
     found = {}
     for model, ids in ids_by_model.items():
-        listing = getattr(model, "listing_queryset", None)
-        queryset = listing() if listing else model.objects.all()
+        manager = model.objects
+        queryset = manager.for_listing() if hasattr(manager, "for_listing") else manager.all()
         found.update(queryset.filter(pk__in=ids).in_bulk())
     return [found[page.pk] for page in pages if page.pk in found]

@@ -21,9 +21,12 @@ INSTALLED_APPS = [
     "articles",
     "campaigns",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "wagtailautocomplete",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -60,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "ifex.core.two_factor.TwoFactorMiddleware",
+    # After whatever may refuse or redirect a request; cached answers then get every header below.
+    "ifex.core.page_cache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -176,7 +181,13 @@ PERMISSIONS_POLICY = {
     )
 }
 
+# How long a CDN may hold a public page (s-maxage); publishing purges it sooner when
+# WAGTAILFRONTENDCACHE is configured (below).
 CACHE_CONTROL_MAX_AGE = env_int("CACHE_CONTROL_MAX_AGE", 60)
+# The page cache (ifex/core/page_cache.py): entries are replaced on every publish; these bound
+# how long one lives otherwise. Search results are kept for one exact query, briefly.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
+PAGE_CACHE_SEARCH_SECONDS = env_int("PAGE_CACHE_SEARCH_SECONDS", 60)
 
 # One cache for every worker: Redis when REDIS_URL is set (several app servers share it),
 # otherwise files under var/ that one server's workers share. Never a cache per worker.
@@ -184,9 +195,11 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ifex.core.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ifex",
+            # A Redis that does not answer costs a request half a second, not a worker timeout.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -195,6 +208,31 @@ else:
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
         }
+    }
+
+# Tasks (Django's tasks framework, as Wagtail 8 uses it): Wagtail's own (search and reference
+# index updates) run at once, in the request; "background" is for work a reader or an editor
+# must not wait for (image renditions: AVIF takes seconds), done by `manage.py db_worker
+# --backend background` from a queue in the database (`make run` starts one worker).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+
+# Purging a CDN when something is published (Wagtail's frontend cache): FRONTEND_CACHE_PURGE_URL
+# for a cache that takes HTTP PURGE requests (Varnish, nginx, Fastly's), or Cloudflare's zone and
+# API token. Unset, nothing is purged and CACHE_CONTROL_MAX_AGE bounds how stale a CDN can be.
+WAGTAILFRONTENDCACHE = {}
+if env_str("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": env_str("FRONTEND_CACHE_PURGE_URL"),
+    }
+if env_str("CLOUDFLARE_ZONE_ID"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": env_str("CLOUDFLARE_ZONE_ID"),
+        "BEARER_TOKEN": env_str("CLOUDFLARE_API_TOKEN"),
     }
 
 LOGGING = {

@@ -20,3 +20,9 @@ WHITENOISE_USE_FINDERS = True
 # The suite's own process only, emptied with it: a file cache would outlive a run and hand the
 # next one another database's cached site paths. The servers the tests start use production's.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background tasks run at once in the tests that do not ask for the queue (test_renditions does).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}

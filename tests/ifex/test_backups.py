@@ -59,8 +59,8 @@ def files_under(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def two_databases():
-    with scratch_database() as source, scratch_database() as target:
+def two_databases(migrated_template):
+    with scratch_database(migrated_template) as source, scratch_database() as target:
         yield source, target
 
 

@@ -73,10 +73,12 @@ def test_database_outage_is_a_503_then_the_site_recovers_and_stops_cleanly(
     workers = gunicorn_processes(process)
 
     pg_ctl(pgdata, "-m", "fast", "-w", "stop")
-    for path in ("/", "/articles/", "/how-we-count/"):
+    for path in ("/articles/", "/how-we-count/"):
         _, headers, body = statuses_until(base + path, 503)[-1]
         assert headers["Retry-After"] == "30"
         assert "cannot reach its database" in body and "Traceback" not in body
+    status, headers, body = fetch(base + "/")
+    assert (status, headers["X-Page-Cache"]) == (200, "hit"), "a page read before still answers"
 
     pg_ctl(
         pgdata,

@@ -53,12 +53,12 @@ def nginx_in_front_of(app_base: str, var_dir, run_dir):
 
 
 @pytest.fixture(scope="module")
-def site_behind_nginx(tmp_path_factory):
+def site_behind_nginx(tmp_path_factory, migrated_template):
     if not shutil.which("nginx") and not shutil.which(NGINX):
         pytest.fail("nginx is missing: `make test` installs it (make services).")
     var_dir = tmp_path_factory.mktemp("var")
     with (
-        support.scratch_database() as database_url,
+        support.scratch_database(migrated_template) as database_url,
         support.running_site(
             database_url,
             var_dir,

@@ -5,7 +5,8 @@ import unicodedata
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from wagtail.models import Site
+
+from ifex.core.pages import breadcrumb_pages, site_sections
 
 register = template.Library()
 
@@ -13,10 +14,18 @@ register = template.Library()
 @register.inclusion_tag("core/includes/site_menu.html", takes_context=True)
 def site_menu(context):
     request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-    items = site.root_page.get_children().live().public().in_menu() if site else []
+    items = [page for page in site_sections(request) if page.show_in_menus] if request else []
     current = context.get("page")
     return {"items": items, "current_path": getattr(current, "url_path", ""), "request": request}
+
+
+@register.simple_tag(takes_context=True, name="breadcrumb_pages")
+def breadcrumb_pages_tag(context, page):
+    """The pages above `page`, from the site's home down."""
+    request = context.get("request")
+    if request is None:
+        return [ancestor for ancestor in page.get_ancestors() if not ancestor.is_root()]
+    return breadcrumb_pages(request, page)
 
 
 @register.simple_tag

@@ -1,0 +1,75 @@
+"""Django's Redis cache, except that Redis being down is a cache miss, not an error page.
+
+Wagtail itself reads the cache on every request (the site's root paths), so with the plain
+backend a stopped Redis turned every page into a 500. Here a read finds nothing and a write is
+dropped; the site answers from the database until Redis is back. `/healthz` still reports it.
+"""
+
+import contextlib
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+WARN_EVERY_SECONDS = 60
+last_warning = 0.0
+
+
+@contextlib.contextmanager
+def unreachable_is_a_miss():
+    global last_warning
+    try:
+        yield
+    except RedisError as error:
+        # One line a minute per worker while it lasts, not one per request.
+        if time.monotonic() - last_warning > WARN_EVERY_SECONDS:
+            last_warning = time.monotonic()
+            logger.warning("cache unavailable, serving uncached: %s", error)
+
+
+class TolerantRedisCache(RedisCache):
+    def get(self, key, default=None, version=None):
+        with unreachable_is_a_miss():
+            return super().get(key, default, version)
+        return default
+
+    def get_many(self, keys, version=None):
+        with unreachable_is_a_miss():
+            return super().get_many(keys, version)
+        return {}
+
+    def has_key(self, key, version=None):
+        with unreachable_is_a_miss():
+            return super().has_key(key, version)
+        return False
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        with unreachable_is_a_miss():
+            return super().add(key, value, timeout, version)
+        return False
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        with unreachable_is_a_miss():
+            super().set(key, value, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        with unreachable_is_a_miss():
+            return super().set_many(data, timeout, version)
+        return list(data)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        with unreachable_is_a_miss():
+            return super().touch(key, timeout, version)
+        return False
+
+    def delete(self, key, version=None):
+        with unreachable_is_a_miss():
+            return super().delete(key, version)
+        return False
+
+    def delete_many(self, keys, version=None):
+        with unreachable_is_a_miss():
+            super().delete_many(keys, version)

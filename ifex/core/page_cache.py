@@ -1,0 +1,268 @@
+"""The page cache: anonymous readers get public pages from the shared cache, kept true by a
+site-wide content version that every publish, unpublish, move, delete and snippet change replaces.
+
+Which views may be cached is said once, in ifex/urls.py (`decorate_urlpatterns` with
+`public_page`): the admin, documents, media and password forms are never among them. A response
+is kept only when it went to a request without a session (no one signed in, no page password
+given), set no cookie, used no CSRF token and is an ordinary 200. A cached entry carries the
+content version it was rendered under, read before rendering: a publish that lands while a page
+renders leaves that render unused, never stale. Dates shown "as of today" are safe too: the key
+holds the day.
+
+The cache is Django's (`CACHES`): Redis when several app servers share it. When it fails, pages
+are rendered as if nothing were cached (ifex/core/cache.py keeps Redis errors out of requests).
+"""
+
+import functools
+import hashlib
+import logging
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import get_language
+from wagtail import signals as wagtail_signals
+from wagtail.contrib.frontend_cache.utils import PurgeBatch
+from wagtail.models import DraftStateMixin, Page, ReferenceIndex, Site
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "pagecache:version"
+CACHE_STATUS_HEADER = "X-Page-Cache"
+
+
+def public_page(view):
+    """Marks a view whose answers to anonymous readers are the same for all of them: the page
+    cache may keep them and a CDN may hold them (`s-maxage`); signed-in staff get `private`."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if reader_may_share(request, response):
+            patch_cache_control(
+                response, public=True, max_age=0, s_maxage=settings.CACHE_CONTROL_MAX_AGE
+            )
+        elif not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
+
+    wrapped.public_page = True
+    return wrapped
+
+
+def is_anonymous(request) -> bool:
+    """No session: not signed in and no page password given. Known without a query."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def reader_may_share(request, response) -> bool:
+    return (
+        is_anonymous(request)
+        and not getattr(request, "is_preview", False)
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # A form with a CSRF token belongs to the reader it was made for.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+def lifetime(request) -> int:
+    if request.resolver_match.url_name == "search":
+        return settings.PAGE_CACHE_SEARCH_SECONDS
+    return settings.PAGE_CACHE_SECONDS
+
+
+def page_key(request) -> str:
+    today = timezone.localdate().isoformat()
+    identity = "|".join((request.get_host(), get_language() or "", request.get_full_path(), today))
+    return "pagecache:page:" + hashlib.sha256(identity.encode()).hexdigest()
+
+
+class PageCacheMiddleware:
+    """Listed after the middleware that may refuse or redirect a request (host check, HTTPS,
+    two-factor) and before the ones that add headers to every response, so a cached answer gets
+    today's headers like any other."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        entry = getattr(request, "page_cache_entry", None)
+        if entry and request.method == "GET" and reader_may_share(request, response):
+            self.store(entry, request, response)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not (
+            getattr(view_func, "public_page", False)
+            and request.method in ("GET", "HEAD")
+            and is_anonymous(request)
+        ):
+            return None
+        key = page_key(request)
+        try:
+            found = cache.get_many([VERSION_KEY, key])
+            version = found.get(VERSION_KEY) or start_version()
+        except Exception as error:  # a broken cache means uncached pages, never an error page
+            logger.warning("page cache unavailable: %s", error)
+            return None
+        cached = found.get(key)
+        if cached and cached[0] == version:
+            response = cached[1]
+            response[CACHE_STATUS_HEADER] = "hit"
+            return response
+        request.page_cache_entry = (key, version)
+        request._wagtail_site = site_for(request)  # Wagtail's own per-request memo
+        return None
+
+    def store(self, entry, request, response):
+        key, version = entry
+        response[CACHE_STATUS_HEADER] = "miss"
+        if hasattr(response, "render") and not response.is_rendered:
+            return
+        try:
+            cache.set(key, (version, response), lifetime(request))
+        except Exception as error:
+            logger.warning("page cache unavailable: %s", error)
+
+
+def kept_until_content_changes(key: str, compute):
+    """`compute()`, kept in the cache under the content version like a page: for what every
+    page shows (the menu), so that it costs no query on most requests."""
+    return kept(key, compute, VERSION_KEY)
+
+
+def kept(key: str, compute, version_key: str):
+    """`compute()`, kept in the cache until `version_key` is replaced (`replace_version`)."""
+    try:
+        found = cache.get_many([version_key, key])
+        version = found.get(version_key) or start_version(version_key)
+    except Exception as error:
+        logger.warning("page cache unavailable: %s", error)
+        return compute()
+    kept = found.get(key)
+    if kept and kept[0] == version:
+        return kept[1]
+    value = compute()
+    try:
+        cache.set(key, (version, value), settings.PAGE_CACHE_SECONDS)
+    except Exception as error:
+        logger.warning("page cache unavailable: %s", error)
+    return value
+
+
+def start_version(version_key: str = VERSION_KEY) -> str:
+    """The first request after the cache was emptied (or Redis restarted) starts a version."""
+    cache.add(version_key, uuid.uuid4().hex, None)
+    return cache.get(version_key)
+
+
+def content_changed(**kwargs):
+    """What readers see has changed: every cached page is out of date. Replaced now and again
+    once the change commits: a reader who rendered the old content in between has cached it
+    under the version that the second replacement retires."""
+    replace_version()
+    transaction.on_commit(replace_version)
+
+
+def replace_version(version_key: str = VERSION_KEY):
+    try:
+        cache.set(version_key, uuid.uuid4().hex, None)
+    except Exception as error:
+        # Entries expire after PAGE_CACHE_SECONDS: the bound on how stale a page can get when
+        # the cache was down at the moment of a publish and came back with its old entries.
+        logger.error("page cache could not be cleared after a change: %s", error)
+
+
+def model_version_key(model) -> str:
+    return f"pagecache:model:{model._meta.label_lower}"
+
+
+def kept_until_saved(key: str, compute, model):
+    """`compute()`, kept until a `model` (one of WATCHED_MODELS) is saved or deleted: for
+    what changes far less often than content (the site record, a count of organisations)."""
+    return kept(key, compute, model_version_key(model))
+
+
+def site_for(request):
+    """Wagtail's `Site.find_for_request` without its query on every request."""
+    host, port = request.get_host(), request.get_port()
+    return kept_until_saved(f"site:{host}:{port}", lambda: Site._find_for_request(request), Site)
+
+
+def model_changed(model):
+    version_key = model_version_key(model)
+    replace_version(version_key)
+    transaction.on_commit(lambda: replace_version(version_key))
+
+
+WATCHED_MODELS: set[type] = set()
+
+
+def invalidate_on_change(*models):
+    """Saving or deleting one of these changes what readers see. Models with drafts are watched
+    through Wagtail's publish signals instead: a draft saved is not a change."""
+    WATCHED_MODELS.update(models)
+
+
+def saved(sender, instance, raw=False, **kwargs):
+    if sender in WATCHED_MODELS and not raw:
+        content_changed()
+        model_changed(sender)
+
+
+def deleted(sender, instance, **kwargs):
+    if sender in WATCHED_MODELS:
+        model_changed(sender)
+    if sender in WATCHED_MODELS or isinstance(instance, Page | DraftStateMixin):
+        content_changed()
+
+
+def published(sender, instance, **kwargs):
+    """Published or unpublished: pages, and snippets with drafts (impunity figures)."""
+    content_changed()
+    transaction.on_commit(lambda: purge_frontend_cache(instance))
+
+
+def purge_frontend_cache(instance):
+    """Wagtail's frontend cache purges a published page itself; what else shows it is added
+    here: a page's parent index (its listing and feeds, `get_cached_paths`), and for a snippet
+    every page that the reference index says uses it."""
+    if not settings.WAGTAILFRONTENDCACHE:
+        return
+    batch = PurgeBatch()
+    if isinstance(instance, Page):
+        parent = instance.get_parent()
+        if parent and not parent.is_root():
+            batch.add_page(parent)
+    else:
+        page_type = ContentType.objects.get_for_model(Page)
+        referring = ReferenceIndex.get_references_to(instance).filter(base_content_type=page_type)
+        page_ids = [int(pk) for pk in referring.values_list("object_id", flat=True)]
+        batch.add_pages(Page.objects.live().filter(pk__in=page_ids).specific())
+        site = Site.objects.filter(is_default_site=True).first()
+        if site and hasattr(instance, "cached_paths"):
+            batch.add_urls(site.root_url + path for path in instance.cached_paths())
+    batch.purge()
+
+
+def connect_invalidation():
+    for name, signal in (
+        ("page_published", wagtail_signals.page_published),
+        ("page_unpublished", wagtail_signals.page_unpublished),
+        ("published", wagtail_signals.published),
+        ("unpublished", wagtail_signals.unpublished),
+    ):
+        signal.connect(published, dispatch_uid=f"page_cache_{name}")
+    wagtail_signals.post_page_move.connect(content_changed, dispatch_uid="page_cache_move")
+    post_save.connect(saved, dispatch_uid="page_cache_saved")
+    post_delete.connect(deleted, dispatch_uid="page_cache_deleted")

@@ -1,0 +1,268 @@
+"""The page cache: anonymous readers get cached pages, and every change readers should see
+shows on the very next request."""
+
+import datetime
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from articles.factories import ArticlePageFactory, JointStatementPageFactory
+from campaigns.factories import ImpunityFigureFactory
+from ifex.core.factories import CountryFactory, OrganisationFactory, stream_data
+from ifex.core.page_cache import CACHE_STATUS_HEADER
+
+pytestmark = pytest.mark.django_db
+
+
+def html(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def directives(response) -> set[str]:
+    return {part.strip() for part in response["Cache-Control"].split(",")}
+
+
+def cache_status(response) -> str:
+    return response.get(CACHE_STATUS_HEADER, "not cacheable")
+
+
+@pytest.fixture
+def figure_on_home(home):
+    figure = ImpunityFigureFactory(value=1700)
+    home.body = stream_data([("stats", {"heading": "Facts", "figures": [figure.pk]})])
+    home.save_revision().publish()
+    return figure
+
+
+@pytest.fixture
+def article(article_index):
+    return ArticlePageFactory(parent=article_index, title="Verdict in Veracruz")
+
+
+def test_the_second_anonymous_request_costs_no_query(
+    client, figure_on_home, article, statement_index, django_assert_num_queries
+):
+    JointStatementPageFactory(parent=statement_index)
+    for url in ("/", article.url, "/articles/", "/articles/feed/", "/how-we-count/"):
+        first = client.get(url)
+        with django_assert_num_queries(0):
+            second = client.get(url)
+        assert (cache_status(first), cache_status(second)) == ("miss", "hit"), url
+        assert second.content == first.content
+
+
+@pytest.fixture
+def reader():
+    """An anonymous reader, beside the signed-in `admin_client` (which is `client` signed in)."""
+    return Client()
+
+
+def test_public_answers_may_be_held_by_a_cdn_and_staff_answers_may_not(
+    reader, admin_client, article, settings
+):
+    settings.CACHE_CONTROL_MAX_AGE = 120
+    anonymous = reader.get(article.url)
+    assert directives(anonymous) == {"public", "max-age=0", "s-maxage=120"}
+
+    staff = admin_client.get(article.url)
+    assert "private" in staff["Cache-Control"] and "s-maxage" not in staff["Cache-Control"]
+    assert cache_status(staff) == "not cacheable"
+    assert "public" not in admin_client.get("/admin/")["Cache-Control"]
+
+
+def test_a_published_figure_change_shows_on_the_next_request(client, figure_on_home):
+    assert "1,700" in html(client, "/") and "1,700" in html(client, "/how-we-count/")
+    figure_on_home.value = 1712
+    figure_on_home.save_revision().publish()
+    assert "1,712" in html(client, "/")
+    assert "1,712" in html(client, "/how-we-count/")
+
+
+def test_a_draft_never_enters_the_cache(client, figure_on_home, article):
+    html(client, "/")
+    figure_on_home.value = 1999
+    figure_on_home.save_revision()
+    article.title = "Draft headline"
+    article.save_revision()
+
+    assert "1,999" not in html(client, "/") and "1,700" in html(client, "/")
+    page = html(client, article.url)
+    assert "Draft headline" not in page and "Verdict in Veracruz" in page
+
+
+def test_a_newly_published_article_shows_on_the_next_request(client, article_index, article):
+    assert "Verdict in Veracruz" in html(client, "/articles/")
+    html(client, "/articles/feed/")
+    ArticlePageFactory(parent=article_index, title="Another attack in Honduras")
+    assert "Another attack in Honduras" in html(client, "/articles/")
+    assert "Another attack in Honduras" in html(client, "/articles/feed/")
+
+
+def test_an_unpublished_statement_is_gone_on_the_next_request(client, statement_index):
+    statement = JointStatementPageFactory(parent=statement_index, title="Free them now")
+    assert "Free them now" in html(client, "/statements/")
+    assert client.get(statement.url).status_code == 200
+
+    statement.unpublish()
+
+    assert client.get(statement.url).status_code == 404
+    assert "Free them now" not in html(client, "/statements/")
+
+
+def test_a_scheduled_publish_shows_on_the_next_request(client, article_index):
+    page = ArticlePageFactory(parent=article_index, title="Embargoed report", live=False)
+    page.go_live_at = timezone.now() + datetime.timedelta(hours=1)
+    revision = page.save_revision()
+    revision.publish()  # scheduled, not live
+    assert "Embargoed report" not in html(client, "/articles/")
+    # An hour later:
+    past = timezone.now() - datetime.timedelta(minutes=1)
+    revision.refresh_from_db()
+    revision.content["go_live_at"] = past.isoformat()
+    revision.approved_go_live_at = past
+    revision.save()
+
+    call_command("publish_scheduled")
+
+    assert "Embargoed report" in html(client, "/articles/")
+
+
+def test_moved_and_deleted_pages_leave_the_cache(client, article_index, statement_index, article):
+    html(client, "/articles/")
+    gone = ArticlePageFactory(parent=article_index, title="Removed on legal advice")
+    assert "Removed on legal advice" in html(client, "/articles/")
+    gone.delete()
+    assert "Removed on legal advice" not in html(client, "/articles/")
+
+    article.move(statement_index, pos="last-child")
+    assert "Verdict in Veracruz" not in html(client, "/articles/")
+
+
+def test_a_page_made_private_leaves_the_cache_at_once(client, article):
+    html(client, article.url)
+    PageViewRestriction.objects.create(page=article, restriction_type="password", password="x")
+    response = client.get(article.url)
+    assert "Verdict in Veracruz" not in response.content.decode().split("<main")[-1]
+    assert cache_status(response) == "not cacheable", "a password form carries a CSRF token"
+
+
+def test_snippets_readers_see_refresh_the_cache(client, directory, article):
+    assert "Mexico" not in html(client, "/members/")
+    organisation = OrganisationFactory(name="Article 19 Mexico", is_member=True)
+    assert "Article 19 Mexico" in html(client, "/members/")
+    organisation.name = "Artículo 19 México"
+    organisation.save()
+    assert "Artículo 19 México" in html(client, "/members/")
+
+    country = article.countries.get()
+    country.name = "Renamed Country"
+    country.save()
+    assert "Renamed Country" in html(client, article.url)
+    CountryFactory()  # no listing changes, and no error either
+
+
+def test_an_editor_s_view_is_never_served_to_a_reader(reader, admin_client, article):
+    editor_view = html(admin_client, article.url)
+    assert "wagtail-userbar" in editor_view
+    assert "wagtail-userbar" not in html(reader, article.url)
+    assert cache_status(reader.get(article.url)) == "hit"
+    assert "wagtail-userbar" in html(admin_client, article.url), "staff skip the cache"
+
+
+def test_search_is_kept_per_exact_query(client, article, django_assert_num_queries):
+    first = client.get("/search/?q=Veracruz")
+    assert "Verdict in Veracruz" in first.content.decode()
+    with django_assert_num_queries(0):
+        assert cache_status(client.get("/search/?q=Veracruz")) == "hit"
+    assert cache_status(client.get("/search/?q=veracruz")) == "miss"
+
+
+def test_a_new_day_is_a_new_page(client, figure_on_home, monkeypatch):
+    client.get("/")
+    assert cache_status(client.get("/")) == "hit"
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr("ifex.core.page_cache.timezone.localdate", lambda: tomorrow)
+    assert cache_status(client.get("/")) == "miss", "'as of today' must not outlive the day"
+
+
+def test_a_dead_cache_server_means_uncached_pages_not_errors(client, article, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "ifex.core.cache.TolerantRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    for _ in range(2):
+        response = client.get(article.url)
+        assert response.status_code == 200 and "Verdict in Veracruz" in response.content.decode()
+        assert cache_status(response) == "miss"
+    assert client.get("/healthz").status_code == 503
+
+
+class PurgeRecorder(BaseHTTPRequestHandler):
+    purged: list[str] = []
+
+    def do_PURGE(self):
+        PurgeRecorder.purged.append(f"http://{self.headers['Host']}{self.path}")
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def cdn(settings):
+    """A CDN that takes HTTP PURGE requests (as Varnish does), recording what was purged."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), PurgeRecorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.WAGTAILFRONTENDCACHE = {
+        "varnish": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": f"http://127.0.0.1:{server.server_address[1]}",
+        }
+    }
+    PurgeRecorder.purged = []
+    yield PurgeRecorder.purged
+    server.shutdown()
+
+
+def test_publishing_purges_the_page_its_index_and_feeds_from_a_cdn(
+    cdn, article_index, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticlePageFactory(parent=article_index, slug="verdict")
+    assert set(cdn) >= {
+        "http://localhost/articles/verdict/",
+        "http://localhost/articles/",
+        "http://localhost/articles/feed/",
+    }
+
+
+def test_publishing_a_figure_purges_the_pages_that_show_it(
+    cdn, figure_on_home, django_capture_on_commit_callbacks
+):
+    cdn.clear()
+    figure_on_home.value = 1712
+    with django_capture_on_commit_callbacks(execute=True):
+        figure_on_home.save_revision().publish()
+    assert set(cdn) == {"http://localhost/", "http://localhost/how-we-count/"}
+
+
+def test_an_answer_carrying_a_csrf_token_is_never_shared(rf):
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    from ifex.core.page_cache import reader_may_share
+
+    request = rf.get("/")
+    assert reader_may_share(request, HttpResponse("the same for everyone"))
+    get_token(request)  # what {% csrf_token %} does when a form is rendered
+    assert not reader_may_share(request, HttpResponse("a form for this reader only"))

@@ -1,0 +1,143 @@
+"""Every public page type renders uncached in at most 15 SQL queries, whatever it lists: each is
+built at two sizes and must cost the same."""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+
+from articles.factories import ArticlePageFactory, JointStatementPageFactory
+from articles.models import Signatory
+from campaigns.factories import CampaignPageFactory, ImpunityFigureFactory
+from ifex.core.factories import (
+    CountryFactory,
+    OrganisationFactory,
+    SiteImageFactory,
+    TopicFactory,
+    generated_picture,
+    stream_data,
+)
+from tests.support import uncached_get
+
+pytestmark = pytest.mark.django_db
+BUDGET = 15
+
+
+def image():
+    return SiteImageFactory(file=ContentFile(generated_picture(320, 180), name="card.jpg"))
+
+
+@pytest.fixture
+def grow(article_index, statement_index, campaign_index):
+    """Adds `n` of everything pages list: illustrated articles and statements in two countries
+    and a topic, signed statements, figures, member organisations, campaigns."""
+    topic = TopicFactory(slug="impunity")
+    countries = [CountryFactory(iso_code="MX"), CountryFactory(iso_code="PH")]
+    made = {"figures": [], "statements": [], "articles": []}
+
+    def add(n):
+        for _ in range(n):
+            made["articles"].append(
+                ArticlePageFactory(
+                    parent=article_index,
+                    hero_image=image(),
+                    topics=[topic],
+                    countries=countries,
+                    teaser="Impunity in the courts.",
+                )
+            )
+            statement = JointStatementPageFactory(
+                parent=statement_index, hero_image=image(), countries=countries
+            )
+            for _ in range(3):
+                Signatory.objects.create(page=statement, organisation=OrganisationFactory())
+            made["statements"].append(statement)
+            made["figures"].append(ImpunityFigureFactory())
+            OrganisationFactory(is_member=True)
+            CampaignPageFactory(parent=campaign_index, hero_image=image())
+        return made
+
+    add.topic = topic
+    return add
+
+
+def costs(client, url, grow, small=2, large=6):
+    """Queries for `url` at two sizes; the page is viewed once before each count, so renditions
+    are made (in the background on a real site) and not counted."""
+    grow(small)
+    client.get(url)
+    _, few = uncached_get(client, url)
+    grow(large - small)
+    client.get(url)
+    _, many = uncached_get(client, url)
+    return few, many
+
+
+def within_budget(few, many):
+    assert few == many, f"{few} queries with few items, {many} with more"
+    assert many <= BUDGET
+
+
+def campaign_body(made, topic_id, statement_index):
+    return stream_data(
+        [
+            ("stats", {"heading": "Facts", "figures": [f.pk for f in made["figures"]]}),
+            ("featured", {"heading": "", "pages": [p.pk for p in made["articles"][:4]]}),
+            ("latest", {"heading": "", "content": "both", "topic": topic_id, "country": None,
+                        "count": 12}),
+            ("statements", {"heading": "", "statements": [p.pk for p in made["statements"]]}),
+            ("call_to_action", {"heading": "Act", "text": "", "link_page": statement_index.pk,
+                                "link_url": "", "link_text": "All statements"}),
+        ]
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/articles/", "/statements/", "/campaigns/", "/members/", "/how-we-count/",
+     "/articles/feed/", "/statements/feed/?country=mx", "/sitemap.xml"],
+)  # fmt: skip
+def test_listings_cost_the_same_however_many_items(client, grow, directory, url):
+    within_budget(*costs(client, url, grow))
+
+
+def test_search_costs_the_same_however_many_results(client, grow):
+    within_budget(*costs(client, "/search/?q=impunity", grow))
+
+
+def test_the_home_and_a_campaign_page_cost_the_same_however_much_they_show(
+    client, grow, home, campaign_index, statement_index
+):
+    page = CampaignPageFactory(parent=campaign_index, slug="no-impunity")
+    counts = []
+    for size in (2, 6):
+        made = grow(size - len(grow(0)["articles"]))
+        body = campaign_body(made, grow.topic.pk, statement_index)
+        for shown in (home, page):
+            shown.refresh_from_db()
+            shown.body = body
+            shown.save_revision().publish()
+        client.get("/")
+        client.get(page.url)
+        counts.append((uncached_get(client, "/")[1], uncached_get(client, page.url)[1]))
+    (home_few, campaign_few), (home_many, campaign_many) = counts
+    within_budget(home_few, home_many)
+    within_budget(campaign_few, campaign_many)
+
+
+def test_articles_and_statements_cost_the_same_however_much_they_carry(
+    client, grow, statement_index
+):
+    made = grow(4)
+    article, statement = made["articles"][0], made["statements"][0]
+    client.get(article.url)
+    client.get(statement.url)
+    few = (uncached_get(client, article.url)[1], uncached_get(client, statement.url)[1])
+    article.countries.add(CountryFactory(iso_code="HN"))
+    for _ in range(20):
+        Signatory.objects.create(page=statement, organisation=OrganisationFactory())
+    statement.date = datetime.date(2026, 1, 1)
+    statement.save_revision().publish()
+    many = (uncached_get(client, article.url)[1], uncached_get(client, statement.url)[1])
+    within_budget(few[0], many[0])
+    within_budget(few[1], many[1])
