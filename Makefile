@@ -11,7 +11,7 @@ help:
 	@echo "make run    serve the site with demo content at http://127.0.0.1:8000 (PORT=... to change)"
 	@echo "make test   run the whole test suite on PostgreSQL"
 	@echo "make dev    runserver with DEBUG on, for template work"
-	@echo "make bench  page and search timings on a large archive, against targets"
+	@echo "make bench  served requests/s, latency and memory, uncached and cached, against targets"
 	@echo "make lint   ruff check and format check"
 	@echo "make shell  Django shell on the site's database"
 	@echo "make reset-data  delete the local database and uploaded media (asks first)"
@@ -65,10 +65,12 @@ browser: system-packages
 test: install lint system-packages
 	$(BIN)/python -m pytest
 
-# Speed and memory on a grown archive (its own database, ifex_bench); prints figures and targets.
+# Served speed and memory, at demo size and with 10,000 articles (its own database, ifex_bench,
+# and var/bench/); wrk measures (Debian package, installed when missing). See ifex/bench.py.
+BENCH_PACKAGES := wrk:/usr/bin/wrk redis-server:/usr/bin/redis-server
 bench: install
-	DJANGO_SETTINGS_MODULE=ifex.settings.test EMBEDDED_DATABASE_NAME=ifex_bench \
-		$(BIN)/python manage.py benchmark
+	@$(MAKE) --no-print-directory system-packages SYSTEM_PACKAGES="$(BENCH_PACKAGES)"
+	$(BIN)/python -m ifex.bench
 
 shell: install
 	$(BIN)/python manage.py shell

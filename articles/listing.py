@@ -5,7 +5,7 @@ signatory count in a fixed number of queries, however many items it shows.
 """
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, OuterRef, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from ifex.core.pages import SitePageQuerySet
 
@@ -35,8 +35,18 @@ class NewsPageQuerySet(SitePageQuerySet):
 
 class StatementQuerySet(NewsPageQuerySet):
     def for_listing(self):
-        """Cards of statements also say how many organisations signed."""
-        return super().for_listing().annotate(signatory_count=Count("signatories", distinct=True))
+        """Cards of statements also say how many organisations signed: counted for the cards
+        shown only (a subquery), not for every statement before the newest are picked."""
+        from .models import Signatory
+
+        signed = (
+            Signatory.objects.filter(page=OuterRef("pk"))
+            .order_by()
+            .values("page")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return super().for_listing().annotate(signatory_count=Subquery(signed))
 
 
 def listing_years(model) -> list[int]:

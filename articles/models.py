@@ -77,6 +77,8 @@ class NewsPage(BasePage):
 
     class Meta:
         abstract = True
+        # Listings are newest first: read in that order, not sorted whole for each page.
+        indexes = [models.Index(fields=["-date", "-page_ptr"], name="%(class)s_newest")]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -91,7 +93,7 @@ class ArticlePage(NewsPage):
     parent_page_types = ["articles.ArticleIndexPage"]
     subpage_types = []
 
-    class Meta:
+    class Meta(NewsPage.Meta):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
 
@@ -118,7 +120,7 @@ class JointStatementPage(NewsPage):
 
     objects = PageManager.from_queryset(StatementQuerySet)()
 
-    class Meta:
+    class Meta(NewsPage.Meta):
         verbose_name = _("joint statement")
         verbose_name_plural = _("joint statements")
 

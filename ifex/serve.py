@@ -40,12 +40,13 @@ def main() -> int:
         print_welcome(port)
         scheduler = ScheduledPublisher(int(os.environ.get("PUBLISH_SCHEDULED_EVERY", "60")))
         scheduler.start()
-        worker = start_background_worker()
+        worker = BackgroundWorker()
+        worker.start()
         try:
             return serve(port)
         finally:
             scheduler.stop()
-            stop_background_worker(worker)
+            worker.stop()
     except subprocess.CalledProcessError:
         print("ifex: preparing the site failed; see the lines above.")
         return 1
@@ -87,24 +88,54 @@ class ScheduledPublisher(threading.Thread):
         self.stopping.set()
 
 
-def start_background_worker() -> subprocess.Popen:
-    """Works through the "background" task queue (image renditions after an upload or a
-    publish), so no request waits for them. On a server it is a process of its own (README)."""
-    return subprocess.Popen(
-        [sys.executable, str(BASE_DIR / "manage.py"), "db_worker", "--backend", "background"],
-        cwd=BASE_DIR,
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,  # stopped below, after gunicorn, not by the terminal's Ctrl-C
-    )
+class BackgroundWorker(threading.Thread):
+    """Keeps one `manage.py db_worker --backend background` running: it makes image renditions
+    after an upload or a publish, so no request waits for them. On a server it is a process of
+    its own (README.md). A database outage ends it; it is started again, with one line said."""
 
+    RESTART_AFTER_SECONDS = 5
 
-def stop_background_worker(worker: subprocess.Popen) -> None:
-    worker.send_signal(signal.SIGTERM)  # it finishes the task under way, then exits
-    try:
-        worker.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
+    def __init__(self):
+        super().__init__(daemon=True, name="db_worker")
+        self.stopping = threading.Event()
+        self.process = None
+
+    def run(self):
+        while not self.stopping.is_set():
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    str(BASE_DIR / "manage.py"),
+                    "db_worker",
+                    "--backend",
+                    "background",
+                ],
+                cwd=BASE_DIR,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                start_new_session=True,  # stopped below, after gunicorn, not by Ctrl-C
+            )
+            if self.stopping.is_set():  # stop() came while it was starting
+                self.process.terminate()
+            errors = self.process.communicate()[1]
+            if self.stopping.is_set():
+                return
+            reason = (errors or "").strip().splitlines()[-1:] or ["no output"]
+            print(f"ifex: background worker stopped ({reason[0]}); restarting", file=sys.stderr)
+            self.stopping.wait(self.RESTART_AFTER_SECONDS)
+
+    def stop(self):
+        self.stopping.set()
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)  # it finishes the task under way
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.join(timeout=35)
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
 
 
 def read_port() -> int | None:
@@ -171,6 +202,8 @@ def serve(port: int) -> int:
             "-m",
             "gunicorn",
             "ifex.wsgi:application",
+            "--config",
+            "python:ifex.deploy.gunicorn",
             "--bind",
             f"{HOST}:{port}",
             "--workers",

@@ -21,11 +21,12 @@ import uuid
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.utils.translation import get_language
+from django.utils.translation import get_language_from_request
 from wagtail import signals as wagtail_signals
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import DraftStateMixin, Page, ReferenceIndex, Site
@@ -82,33 +83,45 @@ def lifetime(request) -> int:
 
 def page_key(request) -> str:
     today = timezone.localdate().isoformat()
-    identity = "|".join((request.get_host(), get_language() or "", request.get_full_path(), today))
+    # As LocaleMiddleware will choose it: the lookup comes before that middleware runs.
+    language = get_language_from_request(request, check_path=True)
+    identity = "|".join((request.get_host(), language, request.get_full_path(), today))
     return "pagecache:page:" + hashlib.sha256(identity.encode()).hexdigest()
 
 
+NEVER_CACHED_PREFIXES = ("/admin/", "/documents/", "/_util/")
+
+
 class PageCacheMiddleware:
-    """Listed after the middleware that may refuse or redirect a request (host check, HTTPS,
-    two-factor) and before the ones that add headers to every response, so a cached answer gets
-    today's headers like any other."""
+    """Listed right after WhiteNoise: a cached page is answered before sessions, CSRF, users and
+    URL resolution are even looked at, with the headers the middleware below gave it when it was
+    stored. Only what a `public_page` view answered is ever stored (`process_view` says so), so
+    whatever is found under a key is a public page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        cached = self.cached_answer(request)
+        if cached is not None:
+            return cached
         response = self.get_response(request)
         entry = getattr(request, "page_cache_entry", None)
         if entry and request.method == "GET" and reader_may_share(request, response):
             self.store(entry, request, response)
         return response
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def cached_answer(self, request):
         if not (
-            getattr(view_func, "public_page", False)
-            and request.method in ("GET", "HEAD")
+            request.method in ("GET", "HEAD")
             and is_anonymous(request)
+            and not request.path.startswith(NEVER_CACHED_PREFIXES)
         ):
             return None
-        key = page_key(request)
+        try:
+            key = page_key(request)
+        except DisallowedHost:
+            return None  # CommonMiddleware answers it with a 400
         try:
             found = cache.get_many([VERSION_KEY, key])
             version = found.get(VERSION_KEY) or start_version()
@@ -120,8 +133,14 @@ class PageCacheMiddleware:
             response = cached[1]
             response[CACHE_STATUS_HEADER] = "hit"
             return response
-        request.page_cache_entry = (key, version)
-        request._wagtail_site = site_for(request)  # Wagtail's own per-request memo
+        request.page_cache_entry_candidate = (key, version)
+        return None
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        candidate = getattr(request, "page_cache_entry_candidate", None)
+        if candidate and getattr(view_func, "public_page", False):
+            request.page_cache_entry = candidate
+            request._wagtail_site = site_for(request)  # Wagtail's own per-request memo
         return None
 
     def store(self, entry, request, response):

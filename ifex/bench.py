@@ -1,0 +1,356 @@
+"""`make bench`: the site served as in production (gunicorn, 2 workers, production settings) and
+measured over loopback with wrk, uncached and cached, against a static file of the same size
+from the same server: the ceiling. At demo size, then with 10,000 articles and 1,000 statements
+(`seed_bulk`). Prints a table, writes var/bench/results.json and puts the table in README.md.
+
+Runs on a database of its own (ifex_bench, on the embedded server or DATABASE_URL's server) and
+its own var/bench/ folder; the site's data is never touched.
+"""
+
+import datetime
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+BENCH_DIR = BASE_DIR / "var" / "bench"
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+CONNECTIONS = 8
+WORKERS = 2
+LARGE = {"articles": 10_000, "statements": 1_000}
+
+PAGES = [
+    ("home page", "/"),
+    ("campaign page", "/campaigns/no-impunity/"),
+    ("article index, page 1", "/articles/"),
+    ("article index, last page", "/articles/?page=99999"),
+    ("article", "/articles/action-plan-or-inaction-plan/"),
+    ("statement, 94 signatories", "/statements/global-magnitsky-sanctions/"),
+    ("search, common word", "/search/?q=journalist"),
+    ("feed, filtered", "/articles/feed/?country=ph"),
+]
+UNCACHED_TARGETS = {"home page": 1.5, "campaign page": 1.5}  # % of the ceiling; others 2
+CACHED_TARGET = 50.0
+GROWTH_CHECKED = ("article index, page 1", "article index, last page", "search, common word")
+RSS_TARGET_MB = 150
+
+LUA = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "seconds": %f, "errors": %d, "p50": %f, "p95": %f, "p99": %f}\\n',
+    summary.requests, summary.duration / 1e6,
+    e.connect + e.read + e.write + e.status + e.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+QUERY_COUNTS = """
+import json
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from ifex.core.page_cache import replace_version
+client, counts = Client(), {}
+for name, path in PAGES:
+    client.get(path)
+    replace_version()
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    counts[name] = len(queries)
+print("COUNTS " + json.dumps(counts))
+"""
+
+
+def main() -> int:
+    for tool in (WRK, REDIS):
+        if not Path(tool).exists():
+            print(f"ifex: {tool} is missing; `make bench` installs it (Debian packages).")
+            return 2
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    server = None
+    env = environment()
+    if not env.get("DATABASE_URL"):
+        from ifex.database import start_embedded
+
+        server = start_embedded(BASE_DIR / "var" / "pgdata", database="ifex_bench")
+        start_afresh(server)
+        env["DATABASE_URL"] = server.url
+    redis = start_redis(env)
+    try:
+        run([sys.executable, "-m", "ifex.prepare"], env)
+        results = {"date": datetime.date.today().isoformat(), "sizes": {}}
+        results["sizes"]["demo"] = measure_size(env, "demo")
+        run([sys.executable, "manage.py", "seed_bulk", *bulk_arguments(env)], env)
+        results["sizes"]["large"] = measure_size(env, "10,000 articles")
+    finally:
+        redis.terminate()
+        redis.wait(timeout=30)
+        if server is not None:
+            server.stop()
+    verdicts = judge(results)
+    results["verdicts"] = verdicts
+    (BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2))
+    table = render(results)
+    print(table)
+    update_readme(table)
+    missed = [line for line in verdicts if not line.startswith("ok")]
+    print("\n".join(verdicts))
+    return 1 if missed else 0
+
+
+def environment() -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)}
+    secret = BENCH_DIR / "secret_key"
+    if not secret.exists():
+        secret.write_text(secrets.token_urlsafe(50))
+    env.update(
+        DJANGO_SETTINGS_MODULE="ifex.settings.production",
+        SECRET_KEY=secret.read_text(),
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        HTTPS_ONLY="false",
+        VAR_DIR=str(BENCH_DIR),
+        SITE_URL="http://127.0.0.1:8765",
+        EMAIL_URL="console:",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def start_afresh(server):
+    """Each run measures the same archive: the bench's database and files are made anew."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(
+        dbname="postgres", user="postgres", host=str(server.socket_dir), port=server.port,
+        autocommit=True,
+    ) as connection:  # fmt: skip
+        name = sql.Identifier(server.database)
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    for folder in ("media", "cache", "staticfiles"):
+        shutil.rmtree(BENCH_DIR / folder, ignore_errors=True)
+
+
+def start_redis(env) -> subprocess.Popen:
+    """The shared cache a production site under load has (REDIS_URL): Debian's redis-server.
+    The file cache `make run` uses lists its whole folder on every write."""
+    port = free_port()
+    redis = subprocess.Popen(
+        [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(BENCH_DIR)],
+        stdout=subprocess.DEVNULL,
+    )
+    env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
+    return redis
+
+
+def bulk_arguments(env) -> list[str]:
+    return [f"--articles={LARGE['articles']}", f"--statements={LARGE['statements']}"]
+
+
+def run(command, env, **kwargs):
+    return subprocess.run(command, cwd=BASE_DIR, env=env, check=True, **kwargs)
+
+
+def measure_size(env, label) -> dict:
+    print(f"\n== {label}", flush=True)
+    counts = query_counts(env)
+    uncached = serve_and_measure(env, cached=False)
+    page_bytes = uncached.pop("_home_bytes")
+    ceiling_file = BENCH_DIR / "staticfiles" / "bench-ceiling.html"
+    ceiling_file.write_bytes(b"x" * page_bytes)
+    cached = serve_and_measure(env, cached=True)
+    return {"queries": counts, "uncached": uncached, "cached": cached, "page_bytes": page_bytes}
+
+
+def query_counts(env) -> dict:
+    code = f"PAGES = {PAGES!r}\n{QUERY_COUNTS}"
+    output = run(
+        [sys.executable, "manage.py", "shell", "-c", code], env, capture_output=True, text=True
+    ).stdout
+    return json.loads(re.search(r"^COUNTS (.*)$", output, re.M).group(1))
+
+
+def serve_and_measure(env, cached: bool) -> dict:
+    port = free_port()
+    lifetime = "3600" if cached else "0"
+    env = dict(env, PAGE_CACHE_SECONDS=lifetime, PAGE_CACHE_SEARCH_SECONDS=lifetime)
+    gunicorn = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "gunicorn", "ifex.wsgi:application"),
+            *("--config", "python:ifex.deploy.gunicorn", "--access-logfile", "/dev/null"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS)),
+            *("--no-control-socket", "--log-level", "warning"),
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        home, first_ms = wait_for(base + "/")
+        figures = {"_home_bytes": len(home), "first_request_ms": first_ms}
+        if cached:
+            figures["ceiling"] = wrk(base + "/static/bench-ceiling.html")
+        for name, path in PAGES:
+            urllib.request.urlopen(base + path, timeout=60).read()  # warm: renditions, caches
+            figures[name] = wrk(base + path)
+            print(f"  {'cached' if cached else 'uncached':8} {name:28} {figures[name]}", flush=True)
+        figures["peak_rss_mb"] = peak_rss_mb(gunicorn.pid)
+        return figures
+    finally:
+        os.killpg(gunicorn.pid, signal.SIGTERM)
+        gunicorn.wait(timeout=30)
+
+
+def wrk(url) -> dict:
+    script = BENCH_DIR / "report.lua"
+    script.write_text(LUA)
+    output = subprocess.run(
+        [WRK, "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        timeout=SECONDS + 60,
+        check=True,
+    ).stdout
+    report = json.loads(output.strip().splitlines()[-1])
+    return {
+        "rps": round(report["requests"] / report["seconds"], 1),
+        "p50_ms": round(report["p50"], 1),
+        "p95_ms": round(report["p95"], 1),
+        "p99_ms": round(report["p99"], 1),
+        "errors": report["errors"],
+    }
+
+
+def peak_rss_mb(master_pid) -> float:
+    """The largest VmHWM (peak resident memory) among gunicorn's workers."""
+    peaks = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if re.search(rf"^PPid:\s+{master_pid}$", text, re.M):
+            peaks.append(int(re.search(r"^VmHWM:\s+(\d+) kB", text, re.M).group(1)) / 1024)
+    return round(max(peaks), 1) if peaks else 0.0
+
+
+def wait_for(url, timeout=120) -> tuple[bytes, float]:
+    """The first answer of a server just started, and how long that request took."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            started = time.monotonic()
+            with urllib.request.urlopen(url, timeout=30) as response:
+                return response.read(), round((time.monotonic() - started) * 1000, 1)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def percent(value, ceiling) -> float:
+    return round(100 * value / ceiling, 2) if ceiling else 0.0
+
+
+def judge(results) -> list[str]:
+    verdicts = []
+    for size, figures in results["sizes"].items():
+        ceiling = figures["cached"]["ceiling"]["rps"]
+        for name, _ in PAGES:
+            cached = percent(figures["cached"][name]["rps"], ceiling)
+            uncached = percent(figures["uncached"][name]["rps"], ceiling)
+            target = UNCACHED_TARGETS.get(name, 2.0)
+            verdicts.append(verdict(cached >= CACHED_TARGET, f"{size} {name} cached {cached}%"))
+            verdicts.append(
+                verdict(uncached >= target, f"{size} {name} uncached {uncached}% (>= {target}%)")
+            )
+        for mode in ("cached", "uncached"):
+            rss = figures[mode]["peak_rss_mb"]
+            verdicts.append(verdict(rss <= RSS_TARGET_MB, f"{size} {mode} worker RSS {rss} MB"))
+    demo, large = results["sizes"]["demo"], results["sizes"]["large"]
+    for name in GROWTH_CHECKED:
+        before, after = demo["uncached"][name]["p95_ms"], large["uncached"][name]["p95_ms"]
+        verdicts.append(
+            verdict(after <= 2 * before, f"{name}: p95 {before} ms at demo size, {after} ms large")
+        )
+    for name, _ in PAGES:
+        before, after = demo["queries"][name], large["queries"][name]
+        verdicts.append(verdict(before == after, f"{name}: {before} queries, {after} large"))
+    return verdicts
+
+
+def verdict(passed: bool, text: str) -> str:
+    return f"{'ok  ' if passed else 'MISS'} {text}"
+
+
+def render(results) -> str:
+    lines = [
+        f"Measured {results['date']} by `make bench`: gunicorn, {WORKERS} workers, production "
+        f"settings, Redis cache, wrk with {CONNECTIONS} connections for {SECONDS} s over "
+        "loopback.",
+        "",
+        "| size | page | SQL | uncached req/s | p50 / p99 ms | % ceiling "
+        "| cached req/s | p50 / p99 ms | % ceiling |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size, figures in results["sizes"].items():
+        ceiling = figures["cached"]["ceiling"]
+        for name, _ in PAGES:
+            u, c = figures["uncached"][name], figures["cached"][name]
+            share_u, share_c = percent(u["rps"], ceiling["rps"]), percent(c["rps"], ceiling["rps"])
+            lines.append(
+                f"| {size} | {name} | {figures['queries'][name]} | {u['rps']} "
+                f"| {u['p50_ms']} / {u['p99_ms']} | {share_u} "
+                f"| {c['rps']} | {c['p50_ms']} / {c['p99_ms']} | {share_c} |"
+            )
+        lines.append(
+            f"| {size} | static file, {figures['page_bytes']} bytes (ceiling) | | | | "
+            f"| {ceiling['rps']} | {ceiling['p50_ms']} / {ceiling['p99_ms']} | 100 |"
+        )
+    rss = {size: max(f["cached"]["peak_rss_mb"], f["uncached"]["peak_rss_mb"])
+           for size, f in results["sizes"].items()}  # fmt: skip
+    first = {size: f["uncached"]["first_request_ms"] for size, f in results["sizes"].items()}
+    lines += [
+        "",
+        "Peak memory per worker: " + ", ".join(f"{s} {mb} MB" for s, mb in rss.items()) + ".",
+        "First request after start (empty page cache): "
+        + ", ".join(f"{s} {ms} ms" for s, ms in first.items())
+        + ".",
+    ]
+    return "\n".join(lines)
+
+
+def update_readme(table: str):
+    readme = BASE_DIR / "README.md"
+    text = readme.read_text()
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        after = rest.split(end, 1)[1]
+        readme.write_text(f"{before}{start}\n{table}\n{end}{after}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
