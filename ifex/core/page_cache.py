@@ -39,22 +39,26 @@ CACHE_STATUS_HEADER = "X-Page-Cache"
 
 def public_page(view):
     """Marks a view whose answers to anonymous readers are the same for all of them: the page
-    cache may keep them and a CDN may hold them (`s-maxage`); signed-in staff get `private`."""
+    cache may keep them and a CDN may hold them (`s-maxage`); signed-in staff get `private`.
+    The headers are set by the middleware, once the answer is rendered (a template may yet ask
+    for a CSRF token)."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        if reader_may_share(request, response):
-            patch_cache_control(
-                response, public=True, max_age=0, s_maxage=settings.CACHE_CONTROL_MAX_AGE
-            )
-        elif not response.has_header("Cache-Control"):
-            add_never_cache_headers(response)
-            patch_cache_control(response, private=True)
-        return response
+        return view(request, *args, **kwargs)
 
     wrapped.public_page = True
     return wrapped
+
+
+def set_cache_headers(request, response):
+    if reader_may_share(request, response):
+        patch_cache_control(
+            response, public=True, max_age=0, s_maxage=settings.CACHE_CONTROL_MAX_AGE
+        )
+    elif not response.has_header("Cache-Control"):
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
 
 
 def is_anonymous(request) -> bool:
@@ -106,6 +110,8 @@ class PageCacheMiddleware:
         if cached is not None:
             return cached
         response = self.get_response(request)
+        if getattr(request, "public_view", False):
+            set_cache_headers(request, response)
         entry = getattr(request, "page_cache_entry", None)
         if entry and request.method == "GET" and reader_may_share(request, response):
             self.store(entry, request, response)
@@ -137,8 +143,9 @@ class PageCacheMiddleware:
         return None
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        request.public_view = getattr(view_func, "public_page", False)
         candidate = getattr(request, "page_cache_entry_candidate", None)
-        if candidate and getattr(view_func, "public_page", False):
+        if candidate and request.public_view:
             request.page_cache_entry = candidate
             request._wagtail_site = site_for(request)  # Wagtail's own per-request memo
         return None

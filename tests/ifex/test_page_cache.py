@@ -151,6 +151,7 @@ def test_a_page_made_private_leaves_the_cache_at_once(client, article):
     response = client.get(article.url)
     assert "Verdict in Veracruz" not in response.content.decode().split("<main")[-1]
     assert cache_status(response) == "not cacheable", "a password form carries a CSRF token"
+    assert "public" not in response["Cache-Control"], "nor may a CDN keep it"
 
 
 def test_snippets_readers_see_refresh_the_cache(client, directory, article):
@@ -266,3 +267,11 @@ def test_an_answer_carrying_a_csrf_token_is_never_shared(rf):
     assert reader_may_share(request, HttpResponse("the same for everyone"))
     get_token(request)  # what {% csrf_token %} does when a form is rendered
     assert not reader_may_share(request, HttpResponse("a form for this reader only"))
+
+
+@pytest.mark.urls("tests.ifex.public_form_urls")
+def test_a_public_page_whose_template_asks_for_a_csrf_token_is_neither_cached_nor_public(client):
+    first = client.get("/form/")
+    assert "csrfmiddlewaretoken" in first.content.decode()
+    assert "public" not in first["Cache-Control"], "a CDN would hand one reader's token to all"
+    assert cache_status(client.get("/form/")) == "not cacheable"
