@@ -91,7 +91,7 @@ def specific_with_hero(page):
 
 def breadcrumb_pages(request, page) -> list:
     """The pages above `page` below the site's root, top down: those routing already found,
-    or else from the tree."""
+    or else from the tree (a page rendered without a request)."""
     site = Site.find_for_request(request)
     found = getattr(request, "pages_on_path", None)
     if found is None or site is None:

@@ -22,10 +22,7 @@ def site_menu(context):
 @register.simple_tag(takes_context=True, name="breadcrumb_pages")
 def breadcrumb_pages_tag(context, page):
     """The pages above `page`, from the site's home down."""
-    request = context.get("request")
-    if request is None:
-        return [ancestor for ancestor in page.get_ancestors() if not ancestor.is_root()]
-    return breadcrumb_pages(request, page)
+    return breadcrumb_pages(context.get("request"), page)
 
 
 @register.simple_tag
