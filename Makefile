@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser system-packages run dev test bench lint format shell reset-data backup restore
+.PHONY: help install lock browser system-packages run dev test bench lint format shell reset-data backup restore
 
 help:
 	@echo "make run    serve the site with demo content at http://127.0.0.1:8000 (PORT=... to change)"
@@ -13,6 +13,7 @@ help:
 	@echo "make dev    runserver with DEBUG on, for template work"
 	@echo "make bench  served requests/s, latency and memory, uncached and cached, against targets"
 	@echo "make lint   ruff check and format check"
+	@echo "make lock   write requirements.lock and requirements-dev.lock again (with hashes)"
 	@echo "make shell  Django shell on the site's database"
 	@echo "make reset-data  delete the local database and uploaded media (asks first)"
 	@echo "make backup      archive the database and uploaded files into var/backups/"
@@ -21,12 +22,21 @@ help:
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV): install Python's venv module (Debian: apt-get install python3-venv)."; exit 1; }
 
-$(STAMP): requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+# Exactly the versions in the lock, each checked against its hash. Production installs
+# requirements.lock (runtime only); development and tests add requirements-dev.lock's tools.
+$(STAMP): requirements-dev.lock requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	@touch $@
 
 install: $(STAMP)
+
+# Write the locks again from requirements.txt and requirements-dev.txt (after changing either,
+# or to take new releases within their ranges: `make lock UPGRADE=--upgrade`).
+lock: install
+	$(BIN)/uv pip compile requirements.txt --generate-hashes --universal --python-version 3.11 \
+		--no-header --quiet $(UPGRADE) -o requirements.lock
+	$(BIN)/uv pip compile requirements-dev.txt --generate-hashes --universal --python-version 3.11 \
+		--no-header --quiet $(UPGRADE) -o requirements-dev.lock
 
 # Database, migrations, static files, demo content, then gunicorn (ifex/serve.py); Ctrl-C stops all.
 run: install

@@ -6,9 +6,8 @@ from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ifex.core.listing import filter_listing
-
-from .listing import listing_years
+from ifex.core.listing import filter_listing, years_with_pages
+from ifex.core.models import SiteSettings
 
 FEED_LENGTH = 20
 
@@ -23,22 +22,27 @@ class NewsFeed(Feed):
         form, _, filtered = filter_listing(
             request,
             model.objects.for_listing().prefetch_related("topics").descendant_of(self.index),
-            years=listing_years(model),
+            years=years_with_pages(model),
         )
         self.full_url = request.build_absolute_uri(self.index.url)
+        self.site_name = SiteSettings.for_request(request).organisation_name
         self.filter_names = [str(value) for value in form.cleaned_data.values() if value]
         return filtered
 
     def title(self, obj):
         if self.filter_names:
-            return f"{self.index.title} ({', '.join(self.filter_names)}) | IFEX"
-        return f"{self.index.title} | IFEX"
+            return f"{self.index.title} ({', '.join(self.filter_names)}) | {self.site_name}"
+        return f"{self.index.title} | {self.site_name}"
 
     def link(self, obj):
         return self.full_url
 
     def description(self, obj):
-        return self.index.intro or self.index.teaser or _("News from the IFEX network.")
+        return (
+            self.index.intro
+            or self.index.teaser
+            or _("News from %(network)s.") % {"network": self.site_name}
+        )
 
     def items(self, obj):
         return obj[:FEED_LENGTH]

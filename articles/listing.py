@@ -49,11 +49,6 @@ class StatementQuerySet(NewsPageQuerySet):
         return super().for_listing().annotate(signatory_count=Subquery(signed))
 
 
-def listing_years(model) -> list[int]:
-    """The years that have published pages, newest first, for the year filter."""
-    return [day.year for day in model.objects.live().public().dates("date", "year", order="DESC")]
-
-
 def related_pages(page, countries, topics, limit=3):
     """Pages of the same kind that share a topic or a country with `page`, newest first."""
     topic_ids = [topic.pk for topic in topics]

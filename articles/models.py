@@ -11,12 +11,12 @@ from wagtail.search import index
 from wagtailautocomplete.edit_handlers import AutocompletePanel
 
 from ifex.core.blocks import BodyStreamBlock
-from ifex.core.listing import build_listing
+from ifex.core.listing import build_listing, years_with_pages
 from ifex.core.models import BasePage
 
 from .feeds import NewsFeed
 from .forms import NewsPageForm
-from .listing import NewsPageQuerySet, StatementQuerySet, listing_years, related_pages
+from .listing import NewsPageQuerySet, StatementQuerySet, related_pages
 
 
 class NewsPage(BasePage):
@@ -207,7 +207,8 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
         context["listing"] = build_listing(
             request,
             self.listed_model.objects.for_listing().descendant_of(self),
-            years=listing_years(self.listed_model),
+            listing_key=f"page:{self.pk}",
+            years=years_with_pages(self.listed_model),
         )
         return context
 

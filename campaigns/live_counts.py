@@ -20,7 +20,7 @@ class LiveCount:
 LIVE_COUNTS = {
     "member_organisations": LiveCount(
         label=_("Member organisations in the directory"),
-        source_name=_("IFEX member directory"),
+        source_name=_("The network's member directory"),
         count=lambda: kept_until_saved(
             "live_count:member_organisations",
             lambda: Organisation.objects.members().count(),

@@ -296,8 +296,10 @@ def judge(results) -> list[str]:
             verdict(after <= 2 * before, f"{name}: p95 {before} ms at demo size, {after} ms large")
         )
     for name, _ in PAGES:
+        # Not more with 10,000 articles. Fewer is possible: search fetches each page type among
+        # its results in one query, and a larger archive may put fewer types on the first page.
         before, after = demo["queries"][name], large["queries"][name]
-        verdicts.append(verdict(before == after, f"{name}: {before} queries, {after} large"))
+        verdicts.append(verdict(after <= before, f"{name}: {before} queries, {after} large"))
     return verdicts
 
 

@@ -56,10 +56,9 @@ def main() -> int:
 
 
 class ScheduledPublisher(threading.Thread):
-    """Runs `manage.py publish_scheduled` every so many seconds, so go-live dates just work.
-
-    On a server, a cron job or systemd timer runs the same command instead (README.md).
-    """
+    """Runs `manage.py run_periodic_jobs` (publish_scheduled, clearsessions) every so many
+    seconds, so go-live dates just work. On a server, a cron job or systemd timer runs the same
+    command instead (README.md); with several servers each may, one runs at a time."""
 
     def __init__(self, every_seconds: int):
         super().__init__(daemon=True, name="publish_scheduled")
@@ -69,7 +68,7 @@ class ScheduledPublisher(threading.Thread):
     def run(self):
         while not self.stopping.wait(self.every_seconds):
             finished = subprocess.run(
-                [sys.executable, str(BASE_DIR / "manage.py"), "publish_scheduled"],
+                [sys.executable, str(BASE_DIR / "manage.py"), "run_periodic_jobs"],
                 cwd=BASE_DIR,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
@@ -82,7 +81,7 @@ class ScheduledPublisher(threading.Thread):
             if finished.returncode != 0:
                 # A database outage fails every run alike: one line each, not a traceback.
                 reason = (finished.stderr or "").strip().splitlines()[-1:] or ["no output"]
-                print(f"ifex: publish_scheduled failed: {reason[0]}", file=sys.stderr, flush=True)
+                print(f"ifex: periodic jobs failed: {reason[0]}", file=sys.stderr, flush=True)
 
     def stop(self):
         self.stopping.set()

@@ -140,3 +140,12 @@ def login_as(client, django_user_model):
         return user
 
     return login
+
+
+def pytest_collection_modifyitems(items):
+    """pytest-django makes the test database only when a collected test asks for one; a test
+    that copies the migrated template asks too, or the copy would be of the site's own
+    database (running test_cluster.py alone did exactly that)."""
+    for item in items:
+        if "migrated_template" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.django_db)

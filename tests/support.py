@@ -5,6 +5,7 @@ import http.client
 import http.cookiejar
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -18,8 +19,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 import psycopg
+import pytest
 from django.conf import settings
 from psycopg import sql
+
+from ifex.deploy.nginx import render
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 
@@ -212,3 +216,64 @@ def uncached_get(client, url, data=None):
         response = client.get(url, data)
     assert response.status_code == 200, url
     return response, len(queries)
+
+
+REDIS_SERVER = "/usr/bin/redis-server"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+@contextlib.contextmanager
+def redis_server(tmp_path, port: int | None = None):
+    """Debian's redis-server on a free port (or `port`); yields its URL and process."""
+    if not shutil.which(REDIS_SERVER):
+        pytest.fail(f"{REDIS_SERVER} is missing: `make test` installs it (make system-packages).")
+    port = port or free_port()
+    process = subprocess.Popen(
+        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", tmp_path],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port)
+        yield f"redis://127.0.0.1:{port}/0", process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def require_nginx():
+    if not shutil.which("nginx") and not shutil.which(NGINX):
+        pytest.fail("nginx is missing: `make test` installs it (make system-packages).")
+
+
+@contextlib.contextmanager
+def nginx_in_front_of(app_bases: list[str], *, static_root, media_root, run_dir):
+    """nginx as the README configures it, balancing `app_bases`; yields its base URL."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    config = run_dir / "nginx.conf"
+    # The test's folders are private to root; a production nginx (www-data) reads its own.
+    as_root = "user root;\n" if os.geteuid() == 0 else ""
+    config.write_text(
+        as_root
+        + render(
+            listen=f"127.0.0.1:{port}",
+            app_servers=[base.removeprefix("http://") for base in app_bases],
+            static_root=static_root,
+            media_root=media_root,
+            run_dir=run_dir,
+            mime_types="/etc/nginx/mime.types",
+        )
+    )
+    log = open(run_dir / "nginx.log", "w")  # noqa: SIM115 (closed with the process below)
+    process = subprocess.Popen(
+        [NGINX, "-c", str(config), "-p", str(run_dir), "-g", "daemon off;"], stderr=log
+    )
+    process.log_path = log.name
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(base + "/robots.txt", process, timeout=30)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()

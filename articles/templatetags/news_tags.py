@@ -1,6 +1,7 @@
 from django import template
 
 from articles.models import NewsIndexPage
+from ifex.core.models import SiteSettings
 from ifex.core.pages import site_sections
 
 register = template.Library()
@@ -12,4 +13,5 @@ def news_feed_links(context):
     request = context.get("request")
     sections = site_sections(request) if request else []
     indexes = [page for page in sections if issubclass(page.specific_class, NewsIndexPage)]
-    return {"indexes": indexes, "request": request}
+    site_name = SiteSettings.for_request(request).organisation_name if request else ""
+    return {"indexes": indexes, "request": request, "site_name": site_name}

@@ -15,7 +15,7 @@ class CoreConfig(AppConfig):
             checks,  # noqa: F401 (registers the deploy checks)
             renditions,
         )
-        from .models import Country, Organisation, Region, Topic
+        from .models import Country, Organisation, Region, SiteSettings, Topic
         from .page_cache import connect_invalidation, invalidate_on_change
         from .search import register_search_type
 
@@ -23,6 +23,6 @@ class CoreConfig(AppConfig):
         renditions.connect()
         # Privacy first: a page made private must leave the cache with the change.
         invalidate_on_change(PageViewRestriction, Site, get_image_model())
-        invalidate_on_change(Country, Region, Topic, Organisation)
+        invalidate_on_change(Country, Region, Topic, Organisation, SiteSettings)
 
         register_search_type("organisations", _("Organisations"), "core.Organisation")

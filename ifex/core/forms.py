@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .listing import CountryChoiceField
+from .listing import CountryChoiceField, years_with_pages
 from .search import SEARCH_TYPES, has_field
 
 
@@ -10,7 +10,7 @@ def years_with_content() -> list[int]:
     for search_type in SEARCH_TYPES.values():
         model = search_type.model
         if search_type.is_page and has_field(model, "date"):
-            years.update(day.year for day in model.objects.live().dates("date", "year"))
+            years.update(years_with_pages(model))
     return sorted(years, reverse=True)
 
 

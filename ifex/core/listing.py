@@ -11,15 +11,48 @@ from django import forms
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .models import Country, Region, Topic
+from .page_cache import kept_until_content_changes, kept_until_saved
 
 PER_PAGE = 12
 FILTER_NAMES = ("country", "region", "topic", "year")
 
 
-class CountryChoiceField(forms.ModelChoiceField):
+class KeptChoiceIterator(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.kept_choices():
+            yield self.choice(obj)
+
+
+class KeptModelChoiceField(forms.ModelChoiceField):
+    """A choice of countries, regions or topics read from the cache, not queried on every
+    listing: kept until one of them is saved or deleted."""
+
+    iterator = KeptChoiceIterator
+
+    def kept_choices(self) -> list:
+        model = self.queryset.model
+        key = f"choices:{model._meta.label_lower}:{self.to_field_name}"
+        return kept_until_saved(key, lambda: list(self.queryset), model)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        name = self.to_field_name or "pk"
+        for obj in self.kept_choices():
+            if str(getattr(obj, name)) == str(value):
+                return obj
+        raise forms.ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
+class CountryChoiceField(KeptModelChoiceField):
     """Countries by their lower-case code, as URLs carry them (?country=ph), in either case."""
 
     def __init__(self, **kwargs):
@@ -42,14 +75,14 @@ class TaxonomyFilterForm(forms.Form):
     """The filters readers see above a listing; every field is optional."""
 
     country = CountryChoiceField(label=_("Country"), required=False)
-    region = forms.ModelChoiceField(
+    region = KeptModelChoiceField(
         label=_("Region"),
         queryset=Region.objects.all(),
         to_field_name="slug",
         required=False,
         empty_label=_("All regions"),
     )
-    topic = forms.ModelChoiceField(
+    topic = KeptModelChoiceField(
         label=_("Topic"),
         queryset=Topic.objects.all(),
         to_field_name="slug",
@@ -114,10 +147,46 @@ def filter_listing(request, queryset, *, years=()):
     return form, params, form.filter(queryset)
 
 
-def build_listing(request, queryset, *, years=(), per_page=PER_PAGE) -> Listing:
-    """Filter by the request's query parameters and cut out the requested page."""
+class ListingPaginator(Paginator):
+    """Django's paginator for a listing in a fixed order: its count is kept until content
+    changes, and a page in the back half is read from the end (the last of 10,000 articles is
+    an OFFSET of 10, not of 9,990)."""
+
+    def __init__(self, object_list, per_page, *, count_key):
+        super().__init__(object_list, per_page)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        return kept_until_content_changes(self.count_key, lambda: Paginator.count.func(self))
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        if top + self.orphans >= self.count:
+            top = self.count
+        if bottom <= self.count // 2:
+            return super().page(number)
+        backwards = self.object_list.reverse()[self.count - top : self.count - bottom]
+        return self._get_page(list(backwards)[::-1], number, self)
+
+
+def years_with_pages(model) -> list[int]:
+    """The years that have live, public pages of `model`, newest first, for a year filter."""
+    return kept_until_content_changes(
+        f"years:{model._meta.label_lower}",
+        lambda: [day.year for day in model.objects.live().public().dates("date", "year", "DESC")],
+    )
+
+
+def build_listing(request, queryset, *, listing_key, years=(), per_page=PER_PAGE) -> Listing:
+    """Filter by the request's query parameters and cut out the requested page. `listing_key`
+    names the unfiltered listing (its count is kept under it and the filters)."""
     form, params, filtered = filter_listing(request, queryset, years=years)
-    paginator = Paginator(filtered, per_page)
+    paginator = ListingPaginator(
+        filtered, per_page, count_key=f"count:{listing_key}?{params.urlencode()}"
+    )
     page = paginator.get_page(nearest_page_number(request.GET.get("page"), paginator))
     active = active_filters(form, params)
     return Listing(form=form, page=page, active_filters=active, query_string=params.urlencode())

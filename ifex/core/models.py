@@ -6,12 +6,16 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Locale, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
+from .page_cache import kept_until_saved
 from .page_forms import BasePageForm
 from .pages import SitePageManager, route_in_one_step, view_restrictions
 from .pickers import PickableByName
@@ -283,3 +287,71 @@ class BasePage(Page):
     @property
     def meta_description(self) -> str:
         return self.search_description or self.teaser
+
+
+class SocialLinkBlock(blocks.StructBlock):
+    name = blocks.CharBlock(label=_("network"), max_length=50, help_text=_("Mastodon, Bluesky…"))
+    url = blocks.URLBlock(label=_("address"))
+
+    class Meta:
+        icon = "link"
+        label = _("social link")
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    """The words and links every page shows, which editors change without a deploy."""
+
+    organisation_name = models.CharField(
+        _("organisation name"), max_length=100, default="IFEX",
+        help_text=_("Shown in the header, after each page title and in feeds."),
+    )  # fmt: skip
+    tagline = models.CharField(_("tagline"), max_length=100, default="No Impunity", blank=True)
+    short_description = models.TextField(
+        _("short description"),
+        max_length=300,
+        default="IFEX is a global network of organisations defending and promoting freedom of "
+        "expression.",
+        help_text=_("What the network is, in a sentence: for search engines and shared links."),
+    )
+    footer_text = models.TextField(
+        _("footer text"), blank=True, help_text=_("Shown at the foot of every page.")
+    )
+    social_links = StreamField(
+        [("link", SocialLinkBlock())], blank=True, verbose_name=_("social links")
+    )
+    default_share_image = models.ForeignKey(
+        "core.SiteImage",
+        verbose_name=_("default share image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown when a page without its own image is shared. 1200 × 630 is best."),
+    )
+
+    select_related = ["site", "default_share_image"]
+    panels = [
+        MultiFieldPanel(
+            ["organisation_name", "tagline", "short_description"], heading=_("The network")
+        ),
+        "footer_text",
+        "social_links",
+        "default_share_image",
+    ]
+
+    class Meta:
+        verbose_name = _("site settings")
+
+    @classmethod
+    def for_site(cls, site):
+        """Read on every page: kept in the cache until the settings are saved."""
+        if site is None:
+            return super().for_site(site)
+        return kept_until_saved(
+            f"site-settings:{site.pk}", lambda: super(SiteSettings, cls).for_site(site), cls
+        )
+
+    @property
+    def footer(self) -> str:
+        return self.footer_text or self.short_description

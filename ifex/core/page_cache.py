@@ -61,6 +61,13 @@ def set_cache_headers(request, response):
         patch_cache_control(response, private=True)
 
 
+def in_one_piece(response):
+    """A feed is written in thousands of small pieces, and gunicorn sends each piece in a call
+    of its own, every time the page is served from the cache: one piece, one call."""
+    if not response.streaming and (not hasattr(response, "render") or response.is_rendered):
+        response.content = response.content
+
+
 def is_anonymous(request) -> bool:
     """No session: not signed in and no page password given. Known without a query."""
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
@@ -112,6 +119,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if getattr(request, "public_view", False):
             set_cache_headers(request, response)
+            in_one_piece(response)
         entry = getattr(request, "page_cache_entry", None)
         if entry and request.method == "GET" and reader_may_share(request, response):
             self.store(entry, request, response)
@@ -180,7 +188,7 @@ def kept(key: str, compute, version_key: str):
         return kept[1]
     value = compute()
     try:
-        cache.set(key, (version, value), settings.PAGE_CACHE_SECONDS)
+        cache.set(key, (version, value), settings.FRAGMENT_CACHE_SECONDS)
     except Exception as error:
         logger.warning("page cache unavailable: %s", error)
     return value

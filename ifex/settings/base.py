@@ -188,6 +188,10 @@ CACHE_CONTROL_MAX_AGE = env_int("CACHE_CONTROL_MAX_AGE", 60)
 # how long one lives otherwise. Search results are kept for one exact query, briefly.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 PAGE_CACHE_SEARCH_SECONDS = env_int("PAGE_CACHE_SEARCH_SECONDS", 60)
+# What many pages share (the site record, the menu, filter choices, a listing's years and
+# counts) is kept on its own, under the same versions: a page rendered for the first time
+# since a publish computes it once for all the others.
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 3600)
 
 # One cache for every worker: Redis when REDIS_URL is set (several app servers share it),
 # otherwise files under var/ that one server's workers share. Never a cache per worker.

@@ -16,6 +16,8 @@ from .env import env_bool, env_int, env_list, env_str
 DEBUG = False
 
 SECRET_KEY = env_str("SECRET_KEY")
+# Rotating the key: the old one here for a while, so sessions and reset links stay valid.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 _missing = [
     name

@@ -132,3 +132,62 @@ def test_index_query_count_does_not_grow_with_items(client, article_index, haiti
     response, twelve_items = uncached_get(client, "/articles/")
     assert twelve_items == three_items
     assert len(titles(response)) == 12
+
+
+def test_every_page_of_a_listing_holds_what_plain_paging_gives(article_index):
+    """Pages in the back half are read from the end of the listing: the same articles, in the
+    same order, as reading from the start, ties on the date included."""
+    from django.core.paginator import Paginator
+
+    from articles.models import ArticlePage
+    from ifex.core.listing import ListingPaginator
+
+    for number in range(9):
+        ArticlePageFactory(
+            parent=article_index,
+            title=f"Article {number}",
+            date=datetime.date(2024, 1, 1) + datetime.timedelta(days=number // 3),
+        )
+    listing = ArticlePage.objects.for_listing()
+    expected = Paginator([page.title for page in listing], 2)
+    paged = ListingPaginator(listing, 2, count_key="test:listing")
+    assert paged.num_pages == expected.num_pages == 5
+    for number in expected.page_range:
+        shown = [page.title for page in paged.page(number).object_list]
+        assert shown == list(expected.page(number).object_list), number
+
+
+def test_the_last_page_of_the_index_shows_the_oldest_articles(client, article_index):
+    ArticlePageFactory.create_batch(12, parent=article_index, date=datetime.date(2025, 6, 1))
+    ArticlePageFactory(parent=article_index, title="Oldest", date=datetime.date(2020, 1, 1))
+    assert titles(client.get("/articles/?page=2")) == ["Oldest"]
+
+
+def test_a_newly_published_article_changes_the_page_count_on_the_next_request(
+    client, article_index
+):
+    ArticlePageFactory.create_batch(12, parent=article_index, date=datetime.date(2025, 6, 1))
+    assert client.get("/articles/").context["listing"].page.paginator.num_pages == 1
+    ArticlePageFactory(parent=article_index, title="Oldest", date=datetime.date(2020, 1, 1))
+    response = client.get("/articles/?page=2")
+    assert response.context["listing"].page.paginator.num_pages == 2
+    assert titles(response) == ["Oldest"]
+
+
+def test_filter_choices_come_from_the_cache_until_a_country_is_saved(client, article_index):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ifex.core.page_cache import replace_version
+
+    client.get("/articles/")
+    replace_version()  # the page itself is rendered again, as after a publish
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/articles/")
+    assert any("articles_articlepage" in q["sql"] for q in queries.captured_queries)  # rendered
+    assert not [q for q in queries.captured_queries if 'FROM "core_country"' in q["sql"]]
+    CountryFactory(name="Atlantis", iso_code="AQ")
+    response = client.get("/articles/?country=aq")
+    assert response.status_code == 200
+    assert b"Atlantis" in response.content
+    assert client.get("/articles/?country=zz").status_code == 404

@@ -262,6 +262,7 @@ EXPECTED_PERMISSIONS = {
                 for action in ("add", "change", "delete", "view")
             ),
             "core.view_region",
+            "core.change_sitesettings",
         },
         "pages": {
             ("articles", "add"),

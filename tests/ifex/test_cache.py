@@ -1,37 +1,15 @@
 """One cache for all of a server's workers, or all servers' with Redis; a dead Redis is reported
 by /healthz, not turned into errors."""
 
-import contextlib
-import shutil
-import subprocess
-
 import pytest
 
 from tests.ifex.test_settings import STRONG_KEY, run_manage
-from tests.support import free_port, wait_for_port
+from tests.support import redis_server
 
-REDIS_SERVER = "/usr/bin/redis-server"
 SHOW_BACKEND = (
     "from django.conf import settings; c = settings.CACHES['default']; "
     "print(c['BACKEND'], c['LOCATION'])"
 )
-
-
-@contextlib.contextmanager
-def redis_server(tmp_path):
-    if not shutil.which(REDIS_SERVER):
-        pytest.fail(f"{REDIS_SERVER} is missing: `make test` installs it (make system-packages).")
-    port = free_port()
-    process = subprocess.Popen(
-        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", tmp_path],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port)
-        yield f"redis://127.0.0.1:{port}/0", process
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def production_shell(code, var_dir, **environ):

@@ -275,3 +275,16 @@ def test_a_public_page_whose_template_asks_for_a_csrf_token_is_neither_cached_no
     assert "csrfmiddlewaretoken" in first.content.decode()
     assert "public" not in first["Cache-Control"], "a CDN would hand one reader's token to all"
     assert cache_status(client.get("/form/")) == "not cacheable"
+
+
+def test_a_feed_is_served_in_one_piece_from_the_cache(client, article_index):
+    """The RSS writer gives the response thousands of small pieces; a WSGI server sends each
+    one in a call of its own. A public answer is joined into one before it is kept or sent."""
+    ArticlePageFactory.create_batch(3, parent=article_index)
+    first = client.get("/articles/feed/")
+    again = client.get("/articles/feed/")
+    assert again[CACHE_STATUS_HEADER] == "hit"
+    for response in (first, again):
+        pieces = list(response)
+        assert len(pieces) == 1
+        assert b"</rss>" in pieces[0]

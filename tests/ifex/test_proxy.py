@@ -1,61 +1,21 @@
 """nginx in front of `make run`'s gunicorn, with the configuration the README gives: slow clients
 never stall the site, static files and allowed media are served, the client's address is known."""
 
-import contextlib
-import os
 import re
-import shutil
 import socket
-import subprocess
 import time
 import urllib.parse
 import urllib.request
 
 import pytest
 
-from ifex.deploy.nginx import render
 from tests import support
-from tests.support import fetch, free_port
-
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-@contextlib.contextmanager
-def nginx_in_front_of(app_base: str, var_dir, run_dir):
-    run_dir.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    config = run_dir / "nginx.conf"
-    # The test's folders are private to root; a production nginx (www-data) reads its own.
-    as_root = "user root;\n" if os.geteuid() == 0 else ""
-    config.write_text(
-        as_root
-        + render(
-            listen=f"127.0.0.1:{port}",
-            app_servers=[app_base.removeprefix("http://")],
-            static_root=var_dir / "staticfiles",
-            media_root=var_dir / "media",
-            run_dir=run_dir,
-            mime_types="/etc/nginx/mime.types",
-        )
-    )
-    process = subprocess.Popen(
-        [NGINX, "-c", str(config), "-p", str(run_dir), "-g", "daemon off;"],
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        support.wait_until_serving(base + "/robots.txt", process, timeout=30)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+from tests.support import fetch
 
 
 @pytest.fixture(scope="module")
 def site_behind_nginx(tmp_path_factory, migrated_template):
-    if not shutil.which("nginx") and not shutil.which(NGINX):
-        pytest.fail("nginx is missing: `make test` installs it (make services).")
+    support.require_nginx()
     var_dir = tmp_path_factory.mktemp("var")
     with (
         support.scratch_database(migrated_template) as database_url,
@@ -65,7 +25,12 @@ def site_behind_nginx(tmp_path_factory, migrated_template):
             MEDIA_ACCEL_REDIRECT="/protected-media/",
             TRUSTED_PROXY_COUNT="1",
         ) as (app_base, _),
-        nginx_in_front_of(app_base, var_dir, tmp_path_factory.mktemp("nginx")) as proxy_base,
+        support.nginx_in_front_of(
+            [app_base],
+            static_root=var_dir / "staticfiles",
+            media_root=var_dir / "media",
+            run_dir=tmp_path_factory.mktemp("nginx"),
+        ) as proxy_base,
     ):
         yield proxy_base, app_base
 

@@ -80,5 +80,5 @@ def test_make_run_publishes_scheduled_content_periodically(monkeypatch):
     publisher.stop()
     publisher.join(timeout=5)
     assert len(calls) >= 2
-    assert all(command[-1] == "publish_scheduled" for command in calls)
+    assert all(command[-1] == "run_periodic_jobs" for command in calls)
     assert not publisher.is_alive()

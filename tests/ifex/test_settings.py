@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from tests.support import child_environment, database_url
 
@@ -95,3 +96,31 @@ def test_hsts_covers_subdomains_and_preload_only_when_asked(test_database_url):
         "True",
         "True",
     ]
+
+
+@pytest.mark.django_db
+def test_a_rotated_secret_key_keeps_staff_signed_in_while_the_old_one_is_a_fallback(
+    admin_client, django_user_model, settings, test_database_url
+):
+    """README's rotation: the new key in SECRET_KEY, the old one in SECRET_KEY_FALLBACKS."""
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY_FALLBACKS)",
+        DATABASE_URL=test_database_url,
+        SECRET_KEY=STRONG_KEY,
+        SECRET_KEY_FALLBACKS=f"old-{STRONG_KEY}, older-{STRONG_KEY}",
+        ALLOWED_HOSTS="example.org",
+    )
+    assert result.stdout.strip().splitlines()[-1] == str(
+        [f"old-{STRONG_KEY}", f"older-{STRONG_KEY}"]
+    )
+
+    old_key = settings.SECRET_KEY
+    other = Client()
+    other.force_login(django_user_model.objects.get(username="root"))
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = STRONG_KEY, [old_key]
+    assert admin_client.get("/admin/").status_code == 200, "still signed in"
+    settings.SECRET_KEY_FALLBACKS = []
+    assert admin_client.get("/admin/").status_code == 200, "its session moved to the new key"
+    assert other.get("/admin/").status_code == 302, "without the fallback: signed out"

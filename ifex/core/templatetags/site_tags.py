@@ -3,9 +3,12 @@ import re
 import unicodedata
 
 from django import template
+from django.conf import settings
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from ifex.core.cards import render_cards
+from ifex.core.models import SiteSettings
 from ifex.core.pages import breadcrumb_pages, site_sections
 
 register = template.Library()
@@ -17,6 +20,12 @@ def site_menu(context):
     items = [page for page in site_sections(request) if page.show_in_menus] if request else []
     current = context.get("page")
     return {"items": items, "current_path": getattr(current, "url_path", ""), "request": request}
+
+
+@register.simple_tag(takes_context=True)
+def cards(context, items):
+    """Listing cards of `items` (core/includes/card.html), each kept until it changes."""
+    return mark_safe(render_cards(items, context))  # rendered by the template engine, escaped
 
 
 @register.simple_tag(takes_context=True, name="breadcrumb_pages")
@@ -86,7 +95,8 @@ def structured_data(context, page=None, image_url=""):
     if request is None:
         return ""
     home = request.build_absolute_uri("/")
-    organisation = {"@type": "Organization", "name": "IFEX", "url": home}
+    name = SiteSettings.for_request(request).organisation_name
+    organisation = {"@type": "Organization", "name": name, "url": home}
     graph = [{"@id": home + "#organization", **organisation}]
     schema_type = getattr(page, "schema_type", None)
     if schema_type:
@@ -110,3 +120,9 @@ def structured_data(context, page=None, image_url=""):
     return format_html(
         '<script type="application/ld+json">{}</script>', mark_safe(data.translate(JSON_IN_HTML))
     )
+
+
+@register.simple_tag
+def configured_site_name():
+    """The site's name from its configuration (SITE_NAME), for pages that look nothing up."""
+    return settings.WAGTAIL_SITE_NAME

@@ -1,0 +1,31 @@
+"""Publish what is scheduled and clear expired sessions, once for the whole deployment.
+
+Every app server may run this from the same timer (cron, a systemd timer, `make run`): a
+PostgreSQL advisory lock lets one run at a time and the others return at once. No server is
+special, so none has to be kept alive for scheduled pages to go live, and a page published by
+one run is no longer due when the next one looks.
+"""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+
+# Any fixed 64-bit number, the same on every server: the lock's name.
+PERIODIC_JOBS_LOCK = 0x1FE5_0001
+JOBS = ("publish_scheduled", "clearsessions")
+
+
+class Command(BaseCommand):
+    help = "Run the periodic jobs (publish_scheduled, clearsessions) unless another server is."
+
+    def handle(self, *args, **options):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [PERIODIC_JOBS_LOCK])
+            if not cursor.fetchone()[0]:
+                self.stdout.write("Another server is running the periodic jobs.")
+                return
+            try:
+                for job in JOBS:
+                    call_command(job, stdout=self.stdout, stderr=self.stderr)
+            finally:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [PERIODIC_JOBS_LOCK])

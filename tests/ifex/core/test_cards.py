@@ -1,0 +1,62 @@
+"""Listing cards are kept in the cache until what they show changes: a publish renders the
+pages again, not the cards of the articles it did not touch."""
+
+import pytest
+
+from articles.factories import ArticlePageFactory
+from ifex.core.factories import CountryFactory, SiteImageFactory
+from ifex.core.page_cache import replace_version
+
+pytestmark = pytest.mark.django_db
+
+CARD = "core/includes/card.html"
+
+
+def cards_drawn(response) -> int:
+    return [template.name for template in response.templates].count(CARD)
+
+
+def rendered_again(client, url):
+    """The page as after a publish elsewhere: rendered, not served from the page cache."""
+    replace_version()
+    response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+def test_cards_are_drawn_once_and_kept_until_their_page_changes(client, article_index):
+    second = ArticlePageFactory.create_batch(3, parent=article_index)[1]
+    cold = rendered_again(client, "/articles/")
+    assert cards_drawn(cold) == 3
+    warm = rendered_again(client, "/articles/")
+    assert cards_drawn(warm) == 0
+    assert warm.content == cold.content
+
+    second.title = "Verdict overturned"
+    second.save_revision().publish()
+    response = rendered_again(client, "/articles/")
+    assert cards_drawn(response) == 1
+    assert "Verdict overturned" in response.content.decode()
+
+
+def test_a_renamed_country_shows_on_every_card(client, article_index):
+    haiti = CountryFactory(name="Haiti", iso_code="HT")
+    ArticlePageFactory.create_batch(2, parent=article_index, countries=[haiti])
+    assert rendered_again(client, "/articles/").content.decode().count("· Haiti") == 2
+    haiti.name = "Haïti"
+    haiti.save()
+    html = rendered_again(client, "/articles/").content.decode()
+    assert html.count("· Haïti") == 2
+
+
+def test_a_new_crop_of_an_image_shows_on_its_cards(client, article_index):
+    image = SiteImageFactory()
+    ArticlePageFactory(parent=article_index, hero_image=image)
+    before = rendered_again(client, "/articles/").content.decode()
+    image.focal_point_x, image.focal_point_y = 10, 10
+    image.focal_point_width, image.focal_point_height = 20, 20
+    image.save()
+    after = rendered_again(client, "/articles/").content.decode()
+    assert after != before
+    crops = {r.focal_point_key for r in image.renditions.all()}
+    assert len(crops) == 2, "renditions for the old and the new focal point"

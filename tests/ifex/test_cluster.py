@@ -1,0 +1,398 @@
+"""Two app servers behind nginx, on one PostgreSQL, one Redis and one shared media folder, as
+README.md's deploy section lays them out: they agree with each other.
+
+Each server is gunicorn with the production settings and nothing but environment variables;
+each has its own VAR_DIR, as on two machines. Media are one folder both use (the local stand-in
+for shared storage; S3-compatible storage is configured, not run, here: see README.md).
+"""
+
+import contextlib
+import http.cookiejar
+import json
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from ifex.core.factories import generated_picture
+from tests import support
+
+SECRET = "cluster-test-secret-" + "k" * 40
+PREPARE = """
+from django.core.management import call_command
+for step in (("migrate", "--noinput"), ("configure_site",), ("collectstatic", "--noinput")):
+    call_command(*step, verbosity=0)
+call_command("ensure_demo_users")
+from campaigns.factories import ImpunityFigureFactory
+ImpunityFigureFactory(value=1700)
+"""
+
+
+@dataclass
+class Cluster:
+    proxy: str
+    a: str
+    b: str
+    env: dict
+    redis_port: int
+    redis_dir: Path
+    redis: subprocess.Popen
+    logins: dict
+
+    def manage(self, *args, timeout=120) -> str:
+        """A management command on the cluster's database and cache, as an operator runs one."""
+        finished = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=support.BASE_DIR,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        assert finished.returncode == 0, finished.stderr[-3000:]
+        return finished.stdout
+
+    def shell(self, code: str) -> str:
+        return self.manage("shell", "-c", code).strip().splitlines()[-1]
+
+
+def start_gunicorn(env: dict, var_dir: Path) -> tuple[str, subprocess.Popen]:
+    port = support.free_port()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    log = open(var_dir / "gunicorn.log", "w")  # noqa: SIM115 (closed by the OS with the test)
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "gunicorn", "ifex.wsgi:application"),
+            *("--config", "python:ifex.deploy.gunicorn", "--workers", "2"),
+            *("--bind", f"127.0.0.1:{port}", "--no-control-socket"),
+        ],
+        cwd=support.BASE_DIR,
+        env={**env, "VAR_DIR": str(var_dir)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    process.log_path = log.name
+    base = f"http://127.0.0.1:{port}"
+    support.wait_until_serving(base + "/healthz", process, timeout=120)
+    return base, process
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory, migrated_template):
+    support.require_nginx()
+    shared = tmp_path_factory.mktemp("shared")
+    redis_dir = tmp_path_factory.mktemp("redis")
+    with contextlib.ExitStack() as stack:
+        database_url = stack.enter_context(support.scratch_database(migrated_template))
+        redis_url, redis = stack.enter_context(support.redis_server(redis_dir))
+        env = support.child_environment(
+            DJANGO_SETTINGS_MODULE="ifex.settings.production",
+            SECRET_KEY=SECRET,
+            ALLOWED_HOSTS="127.0.0.1,localhost",
+            HTTPS_ONLY="false",
+            DATABASE_URL=database_url,
+            REDIS_URL=redis_url,
+            MEDIA_ROOT=str(shared / "media"),
+            STATIC_ROOT=str(shared / "static"),
+            VAR_DIR=str(shared / "release"),
+            TRUSTED_PROXY_COUNT="1",
+            SITE_URL="http://127.0.0.1",
+            EMAIL_URL="console:",
+            PYTHONUNBUFFERED="1",
+        )
+        # The release steps, once (migrate, the site record, static files); then a published
+        # figure and the staff who sign in. Not the whole demo: its renditions take 20 s.
+        prepared = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", PREPARE],
+            cwd=support.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert prepared.returncode == 0, prepared.stdout[-2000:] + prepared.stderr[-3000:]
+        logins = json.loads((shared / "release" / "demo-logins.json").read_text())
+        servers = []
+        for name in ("a", "b"):
+            base, process = start_gunicorn(env, tmp_path_factory.mktemp(f"server-{name}"))
+            stack.callback(support.stop, process)
+            servers.append(base)
+        proxy = stack.enter_context(
+            support.nginx_in_front_of(
+                servers,
+                static_root=shared / "static",
+                media_root=shared / "media",
+                run_dir=tmp_path_factory.mktemp("nginx"),
+            )
+        )
+        yield Cluster(
+            proxy=proxy,
+            a=servers[0],
+            b=servers[1],
+            env=env,
+            redis_port=int(redis_url.rsplit(":", 1)[1].split("/")[0]),
+            redis_dir=redis_dir,
+            redis=redis,
+            logins=logins,
+        )
+
+
+class Forms(HTMLParser):
+    """The POST forms of a page with their current values, as a browser would submit them."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms, self.current, self.textarea, self.select = [], None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "").lower() == "post":
+            self.current = {"action": attrs.get("action") or "", "fields": []}
+            self.forms.append(self.current)
+        elif self.current is None:
+            return
+        elif tag == "input" and attrs.get("name"):
+            kind = (attrs.get("type") or "text").lower()
+            if kind in ("submit", "button", "file", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.current["fields"].append([attrs["name"], attrs.get("value") or ""])
+        elif tag == "textarea" and attrs.get("name"):
+            self.textarea = [attrs["name"], ""]
+            self.current["fields"].append(self.textarea)
+        elif tag == "select" and attrs.get("name"):
+            self.select = {"name": attrs["name"], "first": None, "chosen": None}
+        elif tag == "option" and self.select is not None:
+            value = attrs.get("value", "")
+            if self.select["first"] is None:
+                self.select["first"] = value
+            if "selected" in attrs:
+                self.select["chosen"] = value
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.current = None
+        elif tag == "textarea":
+            self.textarea = None
+        elif tag == "select" and self.select is not None and self.current is not None:
+            chosen = self.select["chosen"]
+            value = chosen if chosen is not None else self.select["first"] or ""
+            self.current["fields"].append([self.select["name"], value])
+            self.select = None
+
+
+class Visitor:
+    """One browser: cookies (sent to every server of the site), forms with their CSRF token."""
+
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def open(self, url, data=None, headers=None):
+        request = urllib.request.Request(url, data=data, headers=headers or {})
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status, response.geturl(), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, url, error.read().decode()
+
+    def form(self, url) -> dict:
+        status, _, page = self.open(url)
+        assert status == 200, (url, status)
+        parser = Forms()
+        parser.feed(page)
+        form = max(parser.forms, key=lambda found: len(found["fields"]))
+        return dict(form["fields"])
+
+    def submit(self, url, fields, files=None):
+        if files:
+            boundary = uuid.uuid4().hex
+            body = b""
+            for name, value in fields.items():
+                body += (
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                    f"{value}\r\n"
+                ).encode()
+            for name, (filename, content, kind) in files.items():
+                body += (
+                    (
+                        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                        f'filename="{filename}"\r\nContent-Type: {kind}\r\n\r\n'
+                    ).encode()
+                    + content
+                    + b"\r\n"
+                )
+            body += f"--{boundary}--\r\n".encode()
+            kind = f"multipart/form-data; boundary={boundary}"
+        else:
+            body, kind = (
+                urllib.parse.urlencode(fields).encode(),
+                "application/x-www-form-urlencoded",
+            )
+        return self.open(url, body, {"Content-Type": kind, "Referer": url})
+
+    def sign_in(self, base, username, password):
+        fields = self.form(base + "/admin/login/")
+        fields.update(username=username, password=password)
+        return self.submit(base + "/admin/login/", fields)
+
+
+def anonymous(url):
+    status, headers, body = support.fetch(url)
+    return status, headers.get("X-Page-Cache"), body
+
+
+def test_a_figure_published_through_one_server_shows_on_the_other(cluster):
+    pk, value = cluster.shell(
+        "from campaigns.models import ImpunityFigure as F; "
+        "f = F.objects.filter(live=True, kind='count', live_count='').first(); "
+        "print(f.pk, f.value)"
+    ).split()
+    assert anonymous(cluster.b + "/how-we-count/")[0] == 200
+    status, cache, page = anonymous(cluster.b + "/how-we-count/")
+    assert cache == "hit", "server B holds the page in the shared cache"
+
+    staff = Visitor()
+    assert staff.sign_in(cluster.a, "campaigner", cluster.logins["campaigner"])[1].endswith(
+        "/admin/"
+    )
+    edit = f"{cluster.a}/admin/snippets/campaigns/impunityfigure/edit/{pk}/"
+    fields = staff.form(edit)
+    fields.update(value=str(int(value) + 4242), **{"action-publish": "action-publish"})
+    status, landed, _ = staff.submit(edit, fields)
+    assert status == 200 and "/edit/" not in landed, "published: back to the figure list"
+
+    shown = f"{int(value) + 4242:,}"  # as the site groups digits in English
+    status, cache, page = anonymous(cluster.b + "/how-we-count/")
+    assert status == 200 and cache == "miss"
+    assert shown in page
+    assert shown in anonymous(cluster.proxy + "/how-we-count/")[2]
+
+
+def test_a_session_started_on_one_server_is_valid_on_the_other(cluster):
+    staff = Visitor()
+    status, landed, _ = staff.sign_in(cluster.a, "editor", cluster.logins["editor"])
+    assert landed.endswith("/admin/")
+    status, landed, page = staff.open(cluster.b + "/admin/")
+    assert status == 200 and landed == cluster.b + "/admin/", "not sent back to sign in"
+    assert "/admin/logout/" in page
+
+
+def test_a_lockout_counted_on_one_server_holds_on_the_other(cluster):
+    attacker = "203.0.113.77"
+    for _ in range(5):
+        support.submit_form(
+            cluster.a + "/admin/login/",
+            {"username": "moderator", "password": "wrong"},
+            headers={"X-Forwarded-For": attacker},
+        )
+    answer = support.submit_form(
+        cluster.b + "/admin/login/",
+        {"username": "moderator", "password": cluster.logins["moderator"]},
+        headers={"X-Forwarded-For": attacker},
+    )
+    assert answer == 429, "even the right password is refused on server B"
+
+
+def test_an_image_uploaded_through_one_server_renders_on_the_other(cluster):
+    staff = Visitor()
+    staff.sign_in(cluster.a, "editor", cluster.logins["editor"])
+    fields = staff.form(cluster.a + "/admin/images/add/")
+    fields.update(title="Vigil in Manila", description="Candles at a vigil")
+    picture = generated_picture(640, 360)
+    status, landed, _ = staff.submit(
+        cluster.a + "/admin/images/add/",
+        fields,
+        files={"file": ("vigil.jpg", picture, "image/jpeg")},
+    )
+    assert status == 200 and "/add/" not in landed, "uploaded: back to the image list"
+    pk = cluster.shell(
+        "from wagtail.images import get_image_model as m; "
+        "print(m().objects.get(title='Vigil in Manila').pk)"
+    )
+
+    other = Visitor()
+    other.sign_in(cluster.b, "editor", cluster.logins["editor"])
+    status, _, page = other.open(f"{cluster.b}/admin/images/{pk}/")
+    assert status == 200
+    rendition = re.search(r'src="(/media/images/vigil[^"]+)"', page).group(1)
+    for base in (cluster.b, cluster.proxy):
+        with urllib.request.urlopen(base + rendition, timeout=30) as response:
+            assert response.status == 200
+            assert response.headers["Content-Type"].startswith("image/")
+            assert len(response.read()) > 1000
+
+
+def test_a_scheduled_page_goes_live_once_with_every_server_running_the_jobs(cluster):
+    slug = f"embargo-{uuid.uuid4().hex[:6]}"
+    page_id, go_live = cluster.shell(
+        "import datetime; from django.utils import timezone; "
+        "from articles.models import ArticlePage, ArticleIndexPage; "
+        f"page = ArticlePage(title='Embargo lifted', slug='{slug}', teaser='Embargoed.', "
+        "date=datetime.date(2026, 11, 1), live=False); "
+        "ArticleIndexPage.objects.get().add_child(instance=page); "
+        "page.go_live_at = timezone.now() + datetime.timedelta(seconds=8); "
+        "page.save_revision().publish(); print(page.pk, page.go_live_at.timestamp())"
+    ).split()
+    # Both servers' timers, firing at the go-live moment and then without pause: the worst
+    # case of two servers' minutes coinciding, where both would find the page due.
+    timer = (
+        "import time; from django.core.management import call_command\n"
+        f"while time.time() < {go_live}: time.sleep(0.002)\n"
+        "end = time.time() + 3\n"
+        "while time.time() < end: call_command('run_periodic_jobs')"
+    )
+    timers = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "shell", "-c", timer],
+            cwd=support.BASE_DIR,
+            env=cluster.env,
+            stdout=subprocess.DEVNULL,
+        )
+        for _ in ("a", "b")
+    ]
+    for process in timers:
+        assert process.wait(timeout=120) == 0
+    published = cluster.shell(
+        "from wagtail.models import PageLogEntry, Page; "
+        f"page = Page.objects.get(pk={page_id}); "
+        "print(page.live, page.revisions.count(), PageLogEntry.objects.filter("
+        "page=page, action='wagtail.publish.scheduled').count())"
+    )
+    assert published == "True 1 1", "live, one revision, one log entry"
+    assert anonymous(f"{cluster.b}/articles/{slug}/")[0] == 200
+
+
+def test_with_redis_stopped_both_servers_answer_and_recover_when_it_returns(cluster):
+    for base in (cluster.a, cluster.b):
+        anonymous(base + "/")
+        assert anonymous(base + "/")[1] == "hit"
+    cluster.redis.terminate()
+    cluster.redis.wait(timeout=10)
+    for base in (cluster.a, cluster.b, cluster.proxy):
+        status, cache, page = anonymous(base + "/")
+        assert status == 200 and "site-header__brand" in page
+        assert cache == "miss"
+    assert support.fetch(cluster.a + "/healthz")[0] == 503
+
+    with support.redis_server(cluster.redis_dir, port=cluster.redis_port):
+        for base in (cluster.a, cluster.b):
+            deadline = time.monotonic() + 30
+            while anonymous(base + "/")[1] != "hit" and time.monotonic() < deadline:
+                time.sleep(0.5)
+            assert anonymous(base + "/")[1] == "hit", "the cache is used again"
+        assert support.fetch(cluster.a + "/healthz")[0] == 200
