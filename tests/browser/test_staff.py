@@ -244,3 +244,18 @@ def test_publishing_right_after_typing_keeps_every_word(staff, site_url):
         page.goto(urljoin(page.url, live))
         assert words in page.locator("main").inner_text(), f"attempt {attempt}"
     editor.shot("quick-publication")
+
+
+def test_editor_changes_the_site_settings_and_readers_see_them(staff, site_url):
+    editor = staff("editor")
+    page = editor.page
+    page.goto(site_url + "/admin/settings/core/sitesettings/")
+    page.wait_for_selector("#id_footer_text")
+    editor.assert_form_is_accessible()
+    footer = "Footer written by an editor in the admin."
+    page.fill("#id_footer_text", footer)
+    with page.expect_navigation():
+        editor.take_action("Save")
+    editor.shot("site-settings-saved")
+    expect(page.locator("#id_footer_text")).to_have_value(footer)
+    assert footer in public_text(site_url, "/"), "readers see it on the next request"
