@@ -127,6 +127,18 @@ def admin_client(client, django_user_model):
 
 
 @pytest.fixture
+def private_collection(db):
+    """A collection only signed-in users may see (Wagtail's collection privacy)."""
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    collection = Collection.get_first_root_node().add_child(name="Board only")
+    CollectionViewRestriction.objects.create(
+        collection=collection, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    return collection
+
+
+@pytest.fixture
 def login_as(client, django_user_model):
     """Signs the test client in as a new member of a role's group; returns the user."""
     from django.contrib.auth.models import Group

@@ -277,3 +277,14 @@ def nginx_in_front_of(app_bases: list[str], *, static_root, media_root, run_dir)
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+def document_in(collection, name: str, content: bytes = b"%PDF-1.4 board minutes"):
+    """A PDF document, saved through the default storage, in `collection`."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    document = get_document_model()(title=name, collection=collection)
+    document.file.save(f"{name}.pdf", ContentFile(content), save=False)
+    document.save()
+    return document

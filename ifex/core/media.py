@@ -4,14 +4,16 @@ Original images and documents are never served from /media/: documents go throug
 serve view (WAGTAILDOCS_SERVE_METHOD), which honours collection privacy, and pages only ever show
 renditions. A rendition of an image in a private collection is served only to a reader the
 collection's restriction lets in. Behind nginx, MEDIA_ACCEL_REDIRECT hands the bytes to the proxy
-(X-Accel-Redirect to an internal location) once this view has said yes.
+(X-Accel-Redirect to an internal location) once this view has said yes; with a private bucket
+(ifex/core/storage.py) the answer is a redirect to a short-lived signed address.
 """
 
 import mimetypes
 import posixpath
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils._os import safe_join
 from django.views.decorators.http import require_safe
 from wagtail.images import get_image_model
@@ -47,17 +49,22 @@ def serve_media(request, path):
     if not all(restriction.accept_request(request) for restriction in restrictions):
         raise Http404("No such file")
     private = bool(restrictions)
-    accel_prefix = settings.MEDIA_ACCEL_REDIRECT
-    if accel_prefix:
+    if hasattr(default_storage, "signed_url"):
+        lifetime = default_storage.querystring_expire
+        response = HttpResponseRedirect(default_storage.signed_url(path, expire=lifetime))
+        public_max_age = lifetime // 2  # a kept redirect must not outlive the address it names
+    elif settings.MEDIA_ACCEL_REDIRECT:
         response = HttpResponse(content_type=mimetypes.guess_type(path)[0] or "")
-        response["X-Accel-Redirect"] = accel_prefix.rstrip("/") + "/" + path
+        response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT.rstrip("/") + "/" + path
+        public_max_age = PUBLIC_MAX_AGE
     else:
         try:
             full_path = safe_join(settings.MEDIA_ROOT, path)
             response = FileResponse(open(full_path, "rb"))  # noqa: SIM115 (FileResponse closes it)
         except (OSError, ValueError):
             raise Http404("No such file") from None
+        public_max_age = PUBLIC_MAX_AGE
     response["Cache-Control"] = (
-        "private, no-store" if private else f"public, max-age={PUBLIC_MAX_AGE}"
+        "private, no-store" if private else f"public, max-age={public_max_age}"
     )
     return response

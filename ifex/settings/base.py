@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import email_settings, env_bool, env_int, env_list, env_str
+from .env import default_storage_settings, email_settings, env_bool, env_int, env_list, env_str
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -136,7 +136,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT")
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_settings(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -291,7 +291,9 @@ WAGTAILSEARCH_BACKENDS = {
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Documents only through Wagtail's view, which honours private collections; never /media/.
-WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Left to Wagtail, the view sends the file itself from MEDIA_ROOT, and answers with a
+# short-lived signed address into a bucket, so the bytes never pass through a worker.
+WAGTAILDOCS_SERVE_METHOD = None
 # One rendition must fit the worker's memory budget: 25 megapixels (a 24 MP camera) decode to
 # about 100 MB; larger uploads are refused with a clear message.
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("IMAGE_MAX_PIXELS", 25_000_000)

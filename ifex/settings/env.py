@@ -92,3 +92,30 @@ def email_settings() -> dict:
         "EMAIL_USE_SSL": use_ssl,
         "EMAIL_TIMEOUT": env_int("EMAIL_TIMEOUT", 20),
     }
+
+
+def default_storage_settings() -> dict:
+    """The STORAGES entry for uploads: MEDIA_ROOT, or a private S3-compatible bucket when
+    AWS_STORAGE_BUCKET_NAME is set (ifex/core/storage.py, django-storages' S3 options).
+
+    The access keys come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, which django-storages
+    and boto3 read themselves (or from the machine's role, with neither set).
+    """
+    bucket = env_str("AWS_STORAGE_BUCKET_NAME")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
+        "BACKEND": "ifex.core.storage.PrivateBucketStorage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,  # any S3-compatible service
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "location": env_str("AWS_LOCATION"),  # a folder, in a bucket shared with others
+            # Wagtail's advice: an upload never replaces a file of the same name.
+            "file_overwrite": False,
+            "default_acl": None,  # objects follow the bucket's policy, which keeps them private
+            "querystring_auth": True,
+            "querystring_expire": env_int("MEDIA_SIGNED_URL_SECONDS", 300),
+            "signature_version": "s3v4",
+        },
+    }

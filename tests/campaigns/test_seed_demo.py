@@ -3,13 +3,14 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from wagtail.models import Page, Revision
 
 from articles.models import ArticlePage, JointStatementPage
 from campaigns.models import CampaignPage, HomePage, ImpunityFigure
 from ifex.core.models import Organisation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "impunity-page.txt"
 
@@ -18,8 +19,17 @@ def seed():
     call_command("seed_demo", stdout=StringIO())
 
 
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo, seeded once for the module in a transaction rolled back at its end; each
+    test's own transaction is a savepoint inside it, so no test sees another's changes."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed()
+        yield
+        transaction.set_rollback(True)
+
+
 def test_seed_builds_the_no_impunity_campaign_page(client):
-    seed()
     campaign = CampaignPage.objects.get(slug="no-impunity")
     html = client.get(campaign.url).content.decode()
     assert "no one is punished. We’re working to change this." in html
@@ -31,7 +41,6 @@ def test_seed_builds_the_no_impunity_campaign_page(client):
 
 
 def test_seed_lists_every_article_and_statement_of_the_original_page():
-    seed()
     article_titles = set(ArticlePage.objects.live().values_list("title", flat=True))
     statement_titles = set(JointStatementPage.objects.live().values_list("title", flat=True))
     assert len(article_titles) == 5
@@ -43,7 +52,6 @@ def test_seed_lists_every_article_and_statement_of_the_original_page():
 
 
 def test_seed_figures_are_published_with_sources_and_the_member_count_is_live():
-    seed()
     figures = {figure.name: figure for figure in ImpunityFigure.objects.filter(live=True)}
     assert len(figures) == 3
     for figure in figures.values():
@@ -53,7 +61,6 @@ def test_seed_figures_are_published_with_sources_and_the_member_count_is_live():
 
 
 def test_magnitsky_statement_has_over_ninety_structured_signatories():
-    seed()
     statement = JointStatementPage.objects.get(slug="global-magnitsky-sanctions")
     assert statement.signatories.count() > 90
     assert statement.signatories.filter(organisation__isnull=False).count() >= 20
@@ -61,14 +68,12 @@ def test_magnitsky_statement_has_over_ninety_structured_signatories():
 
 
 def test_seed_demo_twice_changes_nothing():
-    seed()
     before = (Page.objects.count(), Revision.objects.count(), Organisation.objects.count())
     seed()
     assert (Page.objects.count(), Revision.objects.count(), Organisation.objects.count()) == before
 
 
 def test_seed_demo_keeps_what_editors_changed():
-    seed()
     home = HomePage.objects.get()
     home.teaser = "Edited by staff"
     home.save_revision().publish()
@@ -78,7 +83,6 @@ def test_seed_demo_keeps_what_editors_changed():
 
 
 def test_every_demo_page_renders(client):
-    seed()
     for page in Page.objects.live().filter(depth__gte=2).specific():
         response = client.get(page.url)
         assert response.status_code == 200, page.url
@@ -87,7 +91,6 @@ def test_every_demo_page_renders(client):
 def test_renditions_are_made_before_the_first_reader(client):
     from ifex.core.renditions import PUBLIC_RENDITION_SPECS
 
-    seed()
     call_command("prepare_renditions", stdout=StringIO())
     campaign = CampaignPage.objects.get(slug="no-impunity")
     image = campaign.hero_image

@@ -1,10 +1,12 @@
 """`make backup` and `make restore`: the demo site goes into an archive and comes back identical."""
 
+import io
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from tests.support import BASE_DIR, child_environment, scratch_database
 
@@ -96,3 +98,18 @@ def test_restoring_something_that_is_not_a_backup_gets_a_clear_answer(tmp_path):
         result = manage("restore", not_a_backup, DATABASE_URL=empty, MEDIA_ROOT=tmp_path / "m")
     assert result.returncode == 1
     assert "is not a readable backup" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_a_backup_says_that_uploads_in_a_bucket_are_not_in_it(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "ifex.core.storage.PrivateBucketStorage",
+            "OPTIONS": {"bucket_name": "ifex-media"},
+        },
+    }
+    written = io.StringIO()
+    call_command("backup", folder=tmp_path, stdout=written)
+    assert "Backup written" in written.getvalue()
+    assert "Uploaded files are in the bucket ifex-media, not in this archive" in written.getvalue()

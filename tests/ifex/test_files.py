@@ -4,33 +4,16 @@ oversized upload gets a form error, never a 500."""
 import io
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from PIL import Image as PillowImage
-from wagtail.documents import get_document_model
-from wagtail.models import Collection, CollectionViewRestriction
+from wagtail.models import Collection
 
 from ifex.core.factories import SiteImageFactory, generated_picture
+from tests.support import document_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def private_collection():
-    collection = Collection.get_first_root_node().add_child(name="Board only")
-    CollectionViewRestriction.objects.create(
-        collection=collection, restriction_type=CollectionViewRestriction.LOGIN
-    )
-    return collection
-
-
-def document_in(collection, name):
-    document = get_document_model()(title=name, collection=collection)
-    document.file.save(f"{name}.pdf", ContentFile(b"%PDF-1.4 board minutes"), save=False)
-    document.save()
-    return document
 
 
 def test_a_private_document_reaches_no_anonymous_reader(client, private_collection):

@@ -22,3 +22,9 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(f"Backup written: {archive}")
+        bucket = settings.STORAGES["default"].get("OPTIONS", {}).get("bucket_name")
+        if bucket:
+            self.stdout.write(
+                f"Uploaded files are in the bucket {bucket}, not in this archive: "
+                "keep them with the bucket's own versioning or replication."
+            )
