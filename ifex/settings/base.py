@@ -5,7 +5,15 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import default_storage_settings, email_settings, env_bool, env_int, env_list, env_str
+from .env import (
+    bucket_origins,
+    default_storage_settings,
+    email_settings,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -153,7 +161,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *bucket_origins(STORAGES["default"])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-src": ["'self'", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],

@@ -119,3 +119,20 @@ def default_storage_settings() -> dict:
             "signature_version": "s3v4",
         },
     }
+
+
+def bucket_origins(storage: dict) -> list[str]:
+    """The origins a browser is sent to for media in the bucket of `storage` (a STORAGES entry),
+    for the Content-Security-Policy's img-src: a signed address redirects there."""
+    options = storage.get("OPTIONS")
+    if not options:
+        return []
+    bucket = options["bucket_name"]
+    if options.get("endpoint_url"):
+        endpoint = urlsplit(options["endpoint_url"])
+        hosts = [endpoint.netloc, f"{bucket}.{endpoint.netloc}"]  # path or virtual-host style
+        return [f"{endpoint.scheme}://{host}" for host in hosts]
+    hosts = [f"{bucket}.s3.amazonaws.com"]
+    if options.get("region_name"):  # a bucket outside us-east-1 may answer from its region
+        hosts.append(f"{bucket}.s3.{options['region_name']}.amazonaws.com")
+    return [f"https://{host}" for host in hosts]

@@ -22,8 +22,9 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 from ifex.core.factories import generated_picture
-from ifex.settings.env import default_storage_settings
-from tests.support import document_in, free_port, wait_for_port
+from ifex.core.storage import PrivateBucketStorage
+from ifex.settings.env import bucket_origins, default_storage_settings
+from tests.support import BASE_DIR, child_environment, document_in, free_port, wait_for_port
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +110,42 @@ def upload_image(client, name: str, content: bytes, collection: Collection):
 def test_without_a_bucket_uploads_stay_in_the_media_folder(monkeypatch):
     monkeypatch.delenv("AWS_STORAGE_BUCKET_NAME", raising=False)
     assert default_storage_settings() == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
+def origin_of(url: str) -> str:
+    address = urlsplit(url)
+    return f"{address.scheme}://{address.netloc}"
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {"AWS_S3_REGION_NAME": "eu-west-1"},
+        {"AWS_S3_ENDPOINT_URL": "https://objects.example.net"},
+    ],
+    ids=["aws", "elsewhere"],
+)
+def test_the_content_security_policy_lets_images_follow_the_signed_address(
+    environment, monkeypatch
+):
+    environment = {
+        "AWS_STORAGE_BUCKET_NAME": BUCKET,
+        "AWS_ACCESS_KEY_ID": "site-key",
+        "AWS_SECRET_ACCESS_KEY": "site-secret",
+        **environment,
+    }
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    storage_settings = default_storage_settings()
+    signed = PrivateBucketStorage(**storage_settings["OPTIONS"]).signed_url("images/a.jpg")
+    assert origin_of(signed) in bucket_origins(storage_settings)
+
+    settings_read = subprocess.run(
+        [sys.executable, "-c", "from ifex.settings import base; "
+         "print(' '.join(base.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))"],
+        cwd=BASE_DIR, env=child_environment(**environment), capture_output=True, text=True,
+    )  # fmt: skip
+    assert origin_of(signed) in settings_read.stdout.split(), settings_read.stderr
 
 
 def test_an_image_uploaded_by_staff_reaches_readers_by_a_signed_address(
