@@ -61,4 +61,5 @@ def related_pages(page, countries, topics, limit=3):
         .exclude(pk=page.pk)
         .values("pk")
     )
-    return list(type(page).objects.for_listing().filter(pk__in=candidates)[:limit])
+    listed = type(page).objects.for_listing().filter(locale_id=page.locale_id)
+    return list(listed.filter(pk__in=candidates)[:limit])

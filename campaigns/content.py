@@ -13,7 +13,7 @@ CONTENT_MODELS = {
 def latest_news(content="both", *, topic=None, country=None, count=4):
     items = []
     for model in CONTENT_MODELS.get(content, CONTENT_MODELS["both"]):
-        queryset = model.objects.for_listing()
+        queryset = model.objects.for_listing().in_language()
         if topic is not None:
             queryset = queryset.filter(topics=topic)
         if country is not None:
@@ -26,7 +26,7 @@ def latest_news(content="both", *, topic=None, country=None, count=4):
 def chosen_statements(page_ids, latest=3):
     """The chosen statements in the editor's order, or the latest ones when none are chosen."""
     if not page_ids:
-        return list(JointStatementPage.objects.for_listing()[:latest])
+        return list(JointStatementPage.objects.for_listing().in_language()[:latest])
     statements = JointStatementPage.objects.for_listing().filter(pk__in=page_ids)
     found = {page.pk: page for page in statements}
     return [found[pk] for pk in page_ids if pk in found]

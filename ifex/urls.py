@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -31,15 +32,15 @@ urlpatterns = [
 ]
 
 # What every anonymous reader sees alike: kept in the page cache, held by a CDN
-# (ifex/core/page_cache.py). Wagtail's pages are added last, below.
-public_urlpatterns = [
-    path("search/", core_views.search, name="search"),
-    path("sitemap.xml", sitemap, name="sitemap"),
-    path("robots.txt", core_views.robots_txt, name="robots_txt"),
-    path("favicon.ico", core_views.favicon, name="favicon"),
-    path("", include("campaigns.urls")),
-]
-urlpatterns += decorate_urlpatterns(public_urlpatterns, public_page)
+# (ifex/core/page_cache.py). The sitemap lists every language; the rest is per language.
+urlpatterns += decorate_urlpatterns(
+    [
+        path("sitemap.xml", sitemap, name="sitemap"),
+        path("robots.txt", core_views.robots_txt, name="robots_txt"),
+        path("favicon.ico", core_views.favicon, name="favicon"),
+    ],
+    public_page,
+)
 
 handler500 = "ifex.core.views.server_error"
 
@@ -48,8 +49,18 @@ urlpatterns += [
     re_path(rf"^{media_prefix}/(?P<path>.*)$", serve_media, name="media"),
 ]
 
-urlpatterns += decorate_urlpatterns(
-    # Wagtail serves every page; keep this last.
-    [path("", include(wagtail_urls))],
-    public_page,
+# Each language under its prefix (/fr/, /es/, /ar/); English, the source, keeps the addresses
+# it always had. Wagtail serves every page; keep it last.
+urlpatterns += i18n_patterns(
+    *decorate_urlpatterns(
+        [
+            path("search/", core_views.search, name="search"),
+            path("", include("campaigns.urls")),
+            # Wagtail's own views (its login for private pages), its serve view replaced by ours.
+            *(view for view in wagtail_urls.urlpatterns if view.name != "wagtail_serve"),
+            re_path(wagtail_urls.serve_pattern, core_views.serve_page, name="wagtail_serve"),
+        ],
+        public_page,
+    ),
+    prefix_default_language=False,
 )

@@ -9,11 +9,13 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from wagtail.images import get_image_model
-        from wagtail.models import PageViewRestriction, Site
+        from wagtail.models import Locale, PageViewRestriction, Site
 
         from . import (
             checks,  # noqa: F401 (registers the deploy checks)
+            languages,
             renditions,
+            translations,
         )
         from .models import Country, Organisation, Region, SiteSettings, Topic
         from .page_cache import connect_invalidation, invalidate_on_change
@@ -21,8 +23,10 @@ class CoreConfig(AppConfig):
 
         connect_invalidation()
         renditions.connect()
+        languages.connect()
+        translations.connect()
         # Privacy first: a page made private must leave the cache with the change.
         invalidate_on_change(PageViewRestriction, Site, get_image_model())
-        invalidate_on_change(Country, Region, Topic, Organisation, SiteSettings)
+        invalidate_on_change(Country, Region, Topic, Organisation, SiteSettings, Locale)
 
         register_search_type("organisations", _("Organisations"), "core.Organisation")

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.utils.translation import get_language_from_request
+from django.utils.translation import get_language_from_path
 from wagtail import signals as wagtail_signals
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import DraftStateMixin, Page, ReferenceIndex, Site
@@ -94,8 +94,9 @@ def lifetime(request) -> int:
 
 def page_key(request) -> str:
     today = timezone.localdate().isoformat()
-    # As LocaleMiddleware will choose it: the lookup comes before that middleware runs.
-    language = get_language_from_request(request, check_path=True)
+    # As LocaleMiddleware will choose it (the lookup comes before it runs): the address's
+    # prefix, or English without one, whatever the browser's Accept-Language says.
+    language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
     identity = "|".join((request.get_host(), language, request.get_full_path(), today))
     return "pagecache:page:" + hashlib.sha256(identity.encode()).hexdigest()
 

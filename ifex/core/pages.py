@@ -5,9 +5,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length, Substr
 from django.http import Http404
 from wagtail.contrib.routable_page.models import RoutablePageMixin
-from wagtail.models import Page, PageManager, PageViewRestriction, Site
+from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 
+from .languages import active_locale_id, language_root
 from .page_cache import kept_until_content_changes
 
 
@@ -24,6 +25,10 @@ class SitePageQuerySet(PageQuerySet):
         """As Wagtail's, in the listing's own query: Wagtail's reads every restriction first,
         one more query for each listing on a page."""
         return self.exclude(Exists(restrictions_covering(OuterRef("path"))))
+
+    def in_language(self):
+        """Pages in the reader's language."""
+        return self.filter(locale_id=active_locale_id())
 
     def for_listing(self):
         """Live, public pages with what a card shows: the image in the same query. Its
@@ -92,15 +97,14 @@ def specific_with_hero(page):
 def breadcrumb_pages(request, page) -> list:
     """The pages above `page` below the site's root, top down: those routing already found,
     or else from the tree (a page rendered without a request)."""
-    site = Site.find_for_request(request)
+    root = language_root(request) if request else None
     found = getattr(request, "pages_on_path", None)
-    if found is None or site is None:
+    if found is None or root is None:
         return [ancestor for ancestor in page.get_ancestors() if not ancestor.is_root()]
     above = sorted(
         (candidate for candidate in found if candidate.pk != page.pk), key=lambda p: p.depth
     )
-    # Routing made the root's specific page from the database: fresher than the kept Site's.
-    return [site.root_page.specific, *above]
+    return [root, *above]
 
 
 def view_restrictions(page):
@@ -118,15 +122,15 @@ def site_sections(request) -> list:
     """The live, public pages right under the site's root: the menu and the feed links both
     come from them, kept in the cache until the content changes."""
     if not hasattr(request, "site_sections"):
-        site = Site.find_for_request(request)
+        root = language_root(request)
         request.site_sections = (
             kept_until_content_changes(
-                f"site_sections:{site.pk}",
+                f"site_sections:{root.pk}",
                 lambda: list(
-                    SitePageQuerySet(Page).child_of(site.root_page).live().public().order_by("path")
+                    SitePageQuerySet(Page).child_of(root).live().public().order_by("path")
                 ),
             )
-            if site
+            if root
             else []
         )
     return request.site_sections

@@ -13,6 +13,8 @@ from django.apps import apps
 from django.db.models import Model, Q
 from wagtail.models import Page
 
+from .languages import active_locale_id
+
 MAX_QUERY_LENGTH = 200
 WORD = re.compile(r"\w", re.UNICODE)
 
@@ -62,6 +64,7 @@ def search_pages(query: str, *, types=(), country=None, year=None):
     if not page_types:
         return Page.objects.none()
     queryset = Page.objects.live().public().type(*(t.model for t in page_types))
+    queryset = queryset.filter(locale_id=active_locale_id())
     if country is not None or year is not None:
         # Countries and dates live on the specific types: match their pages by subquery.
         matching = Q(pk__in=[])
@@ -89,6 +92,8 @@ def filter_by_country_and_year(model, country, year):
 
 def search_models(query: str, search_type: SearchType, *, country=None):
     queryset = search_type.model.objects.all()
+    if has_field(search_type.model, "locale"):
+        queryset = queryset.filter(locale_id=active_locale_id())
     if has_field(search_type.model, "country"):
         queryset = queryset.select_related("country")
     if country is not None:

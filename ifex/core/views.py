@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from wagtail import views as wagtail_views
 
 from .forms import SearchForm
+from .languages import language_root
 from .listing import PER_PAGE, nearest_page_number
 from .pages import specific_pages
 from .search import SEARCH_TYPES, clean_query, search_models, search_pages
@@ -122,3 +123,19 @@ def authenticate_with_password(request, page_view_restriction_id, page_id):
         if getattr(request, "axes_locked_out", False):
             return login_refused(request)
     return response
+
+
+def serve_page(request, path):
+    """Wagtail's own serve view, routed from the home page in the reader's language as the
+    cache keeps it (ifex/core/languages.py): Wagtail's lookup of it (`root_page.localized`)
+    costs a query on every request, two in a language other than English. Wagtail keeps a
+    request's route on the request, and its view takes it from there."""
+    if not hasattr(request, "_wagtail_route_for_request"):
+        root = language_root(request)
+        try:
+            components = [component for component in path.split("/") if component]
+            route = root.specific.route(request, components) if root else None
+        except Http404:
+            route = None
+        request._wagtail_route_for_request = route
+    return wagtail_views.serve(request, path)

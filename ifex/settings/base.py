@@ -3,8 +3,6 @@
 import zoneinfo
 from pathlib import Path
 
-from django.utils.translation import gettext_lazy as _
-
 from .env import (
     bucket_origins,
     default_storage_settings,
@@ -34,6 +32,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "wagtailautocomplete",
+    "wagtail_localize",
+    "wagtail_localize.locales",  # Wagtail's locales admin, kept in step with translations
     "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -120,9 +120,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The site's languages, each named in its own: the switcher shows these names. English is the
+# source every translation is made from, and keeps the addresses it had before (no prefix).
 LANGUAGE_CODE = "en"
-LANGUAGES = [
-    ("en", _("English")),
+LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -287,7 +292,7 @@ OTP_TOTP_ISSUER = env_str("SITE_NAME", "IFEX No Impunity")
 # Wagtail
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "IFEX No Impunity")
 WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-WAGTAIL_I18N_ENABLED = False
+WAGTAIL_I18N_ENABLED = True
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",

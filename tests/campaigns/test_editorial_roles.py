@@ -263,6 +263,7 @@ EXPECTED_PERMISSIONS = {
             ),
             "core.view_region",
             "core.change_sitesettings",
+            "wagtail_localize.submit_translation",
         },
         "pages": {
             ("articles", "add"),
@@ -293,6 +294,7 @@ EXPECTED_PERMISSIONS = {
             "campaigns.view_figurepublication",
             "campaigns.change_figurepublication",
             "campaigns.edit_home_page",
+            "wagtail_localize.submit_translation",
         },
         "pages": {
             ("campaigns", "add"),

@@ -8,6 +8,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from ifex.core.cards import render_cards
+from ifex.core.languages import language_root, language_versions
 from ifex.core.models import SiteSettings
 from ifex.core.pages import breadcrumb_pages, site_sections
 
@@ -20,6 +21,21 @@ def site_menu(context):
     items = [page for page in site_sections(request) if page.show_in_menus] if request else []
     current = context.get("page")
     return {"items": items, "current_path": getattr(current, "url_path", ""), "request": request}
+
+
+@register.simple_tag(takes_context=True, name="language_versions")
+def language_versions_tag(context):
+    """This page (or address) in each of the site's languages: the switcher, hreflang links."""
+    request = context.get("request")
+    return language_versions(request, context.get("page")) if request else []
+
+
+@register.simple_tag(takes_context=True)
+def language_home_url(context):
+    """The home page in the reader's language."""
+    request = context.get("request")
+    root = language_root(request) if request else None
+    return root.get_url(request) if root else "/"
 
 
 @register.simple_tag(takes_context=True)

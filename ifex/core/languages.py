@@ -1,0 +1,125 @@
+"""The site in four languages: which home page a reader's language has, and where a page is in
+each language. English is the source: its pages keep their addresses, the others are under
+their prefix (/fr/, /es/, /ar/), each language's pages in a tree of their own under its home.
+
+What a page needs to know of its translations is kept in the cache until the content changes,
+like the menu: a page costs no extra query for them on most requests.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.urls import reverse, translate_url
+from django.utils import translation
+from wagtail.models import Locale, Page, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from .page_cache import kept, kept_until_content_changes, kept_until_saved, replace_version
+
+LANGUAGE_HOMES_VERSION = "pagecache:language_homes"
+
+# Open Graph names a language with its territory.
+OPEN_GRAPH_LOCALES = {"en": "en_GB", "fr": "fr_FR", "es": "es_ES", "ar": "ar_AR"}
+
+
+def active_language() -> str:
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def active_locale_id() -> int | None:
+    """The reader's language's Locale, by id, without a query on most requests."""
+    ids = kept_until_saved(
+        "locale_ids", lambda: dict(Locale.objects.values_list("language_code", "pk")), Locale
+    )
+    return ids.get(active_language()) or ids.get(settings.LANGUAGE_CODE)
+
+
+def translations_in_the_database(page) -> dict[str, Page]:
+    found = Page.objects.filter(translation_key=page.translation_key).live()
+    return {version.locale.language_code: version for version in found.select_related("locale")}
+
+
+def live_translations(page) -> dict[str, Page]:
+    """The live versions of `page` in every language, by language code (itself included)."""
+    return kept_until_content_changes(
+        f"translations:{page.translation_key}", lambda: translations_in_the_database(page)
+    )
+
+
+def language_homes(site) -> dict[str, Page]:
+    """The site's home page in each language it has one in. Every request routes from one, so
+    they are kept until a home page itself is published, unpublished, moved or deleted, not
+    until any content changes."""
+    root = site.root_page
+    return kept(
+        f"language_homes:{root.translation_key}",
+        lambda: translations_in_the_database(root),
+        LANGUAGE_HOMES_VERSION,
+    )
+
+
+def language_root(request):
+    """The home page in the reader's language: the site's root page's live translation, or the
+    root page itself (which Wagtail then serves under the language's prefix)."""
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return None
+    language = active_language()
+    if not hasattr(request, "language_roots"):
+        request.language_roots = {}
+    if language not in request.language_roots:
+        request.language_roots[language] = language_homes(site).get(language, site.root_page)
+    return request.language_roots[language]
+
+
+def homes_changed(instance, **kwargs):
+    if isinstance(instance, Page) and instance.depth is not None and instance.depth <= 2:
+        replace_version(LANGUAGE_HOMES_VERSION)
+        transaction.on_commit(lambda: replace_version(LANGUAGE_HOMES_VERSION))
+
+
+def connect():
+    for signal in (page_published, page_unpublished, post_page_move, post_delete):
+        signal.connect(homes_changed, dispatch_uid=f"language_homes_{id(signal)}")
+
+
+@dataclass(frozen=True)
+class LanguageVersion:
+    code: str
+    name: str
+    url: str  # an absolute path: /fr/articles/...
+    translated: bool  # False: the language's home stands in
+    current: bool
+
+    @property
+    def open_graph_locale(self) -> str:
+        return OPEN_GRAPH_LOCALES.get(self.code, self.code)
+
+
+def language_versions(request, page=None) -> list[LanguageVersion]:
+    """Where this page is in each of the site's languages, for the switcher and hreflang links:
+    its live translation, or else that language's home. Without a page (search, the figures'
+    history), the same address in each language."""
+    current = active_language()
+    versions = live_translations(page) if page is not None else {}
+    site = Site.find_for_request(request)
+    homes = language_homes(site) if site else {}
+    found = []
+    for code, name in settings.LANGUAGES:
+        if page is None:
+            url, translated = translate_url(request.get_full_path(), code), True
+        elif code in versions:
+            url, translated = versions[code].get_url(request), True
+        else:
+            home = homes.get(code)
+            url = home.get_url(request) if home else prefixed_root(code)
+            translated = False
+        found.append(LanguageVersion(code, name, url, translated, code == current))
+    return found
+
+
+def prefixed_root(language: str) -> str:
+    with translation.override(language):
+        return reverse("wagtail_serve", args=[""])
