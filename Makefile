@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock browser system-packages run dev test bench lint format shell reset-data backup restore
+.PHONY: help install lock browser system-packages messages messages-update run dev test bench lint format shell reset-data backup restore
 
 help:
 	@echo "make run    serve the site with demo content at http://127.0.0.1:8000 (PORT=... to change)"
@@ -14,6 +14,7 @@ help:
 	@echo "make bench  served requests/s, latency and memory, uncached and cached, against targets"
 	@echo "make lint   ruff check and format check"
 	@echo "make lock   write requirements.lock and requirements-dev.lock again (with hashes)"
+	@echo "make messages-update  gather new interface strings into locale/ (then translate them)"
 	@echo "make shell  Django shell on the site's database"
 	@echo "make reset-data  delete the local database and uploaded media (asks first)"
 	@echo "make backup      archive the database and uploaded files into var/backups/"
@@ -38,11 +39,32 @@ lock: install
 	$(BIN)/uv pip compile requirements-dev.txt --generate-hashes --universal --python-version 3.11 \
 		--no-header --quiet $(UPGRADE) -o requirements-dev.lock
 
+# The interface in French, Spanish and Arabic: locale/*/LC_MESSAGES/django.po compiled for
+# Django (GNU gettext's msgfmt, a Debian package installed when missing). After changing a
+# template's words: `make messages-update`, translate the new entries, commit the .po files.
+CATALOGUES := $(wildcard locale/*/LC_MESSAGES/django.po)
+COMPILED_CATALOGUES := $(CATALOGUES:.po=.mo)
+MSGFMT := /usr/bin/msgfmt
+
+$(MSGFMT):
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	echo "Installing gettext (msgfmt compiles the translations)..."; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(STAMP) $(MSGFMT)
+	$(BIN)/python manage.py compilemessages --locale $* --ignore '.venv/*' --ignore 'var/*' >/dev/null
+
+messages: $(COMPILED_CATALOGUES)
+
+messages-update: install $(MSGFMT)
+	$(BIN)/python manage.py makemessages --locale fr --locale es --locale ar --no-obsolete \
+		--ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
+
 # Database, migrations, static files, demo content, then gunicorn (ifex/serve.py); Ctrl-C stops all.
-run: install
+run: install messages
 	@$(BIN)/python -m ifex.serve
 
-dev: install
+dev: install messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py ensure_demo_users
@@ -72,7 +94,7 @@ system-packages:
 
 browser: system-packages
 
-test: install lint system-packages
+test: install lint system-packages messages
 	$(BIN)/python -m pytest
 
 # Served speed and memory, at demo size and with 10,000 articles (its own database, ifex_bench,

@@ -9,6 +9,7 @@ from wagtail.models import Page
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from ifex.core.blocks import BodyStreamBlock
+from ifex.core.languages import active_locale_id
 
 from .content import chosen_statements, featured_pages, latest_news
 
@@ -33,15 +34,35 @@ class StatsBlock(blocks.StructBlock):
         return self.normalize(
             {
                 "heading": _("The shocking facts about impunity"),
-                "figures": list(ImpunityFigure.objects.filter(live=True).order_by("pk")[:3]),
+                "figures": list(
+                    ImpunityFigure.objects.filter(live=True, locale_id=active_locale_id()).order_by(
+                        "pk"
+                    )[:3]
+                ),
             }
         )
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
-        # Editors can choose a figure that is still a draft; readers only ever see published ones.
-        context["figures"] = [figure for figure in value["figures"] if figure and figure.live]
+        # Editors can choose a figure that is still a draft; readers only ever see published ones,
+        # each in the reader's language where it has a translation.
+        chosen = [figure for figure in value["figures"] if figure]
+        context["figures"] = [figure for figure in in_readers_language(chosen) if figure.live]
         return context
+
+
+def in_readers_language(figures):
+    """Each figure's translation in the reader's language, if it has one: a page translated
+    before its figures, or not yet translated, still shows them in the reader's words."""
+    locale_id = active_locale_id()
+    if all(figure.locale_id == locale_id for figure in figures):
+        return figures
+    from .models import ImpunityFigure
+
+    keys = [figure.translation_key for figure in figures]
+    translated = ImpunityFigure.objects.filter(translation_key__in=keys, locale_id=locale_id)
+    found = {figure.translation_key: figure for figure in translated}
+    return [found.get(figure.translation_key, figure) for figure in figures]
 
 
 class FeaturedContentBlock(blocks.StructBlock):

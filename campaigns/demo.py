@@ -326,6 +326,11 @@ def build_demo_site() -> HomePage:
     # after that: the sections the migrations made, the home page, and the signed statements.
     for page in [home, article_index, statement_index, *statements, campaign_index, directory]:
         page.save_revision().publish()
+
+    from .demo_translations import translate_demo
+
+    sections = [home, article_index, statement_index, campaign_index, directory]
+    translate_demo([*figures, *sections, *articles[:2], statements[0], campaign])
     return home
 
 

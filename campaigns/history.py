@@ -6,6 +6,9 @@ unpublished or deleted stays on the record, shown as retired.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.utils import translation
+
 from .models import FigurePublication, ImpunityFigure
 
 
@@ -28,11 +31,14 @@ class FigureHistory:
 
 
 def published_figures_history() -> list[FigureHistory]:
-    """Live figures first, then retired ones; each with its publications, oldest first.
-    Two queries, however long the record."""
-    live = {figure.pk: figure for figure in ImpunityFigure.objects.filter(live=True)}
+    """Live figures first, then retired ones; each with its publications, oldest first, in the
+    reader's language. Two queries, however long the record."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    figures = ImpunityFigure.objects.filter(live=True, locale__language_code=language)
+    live = {figure.pk: figure for figure in figures}
     histories: dict[object, FigureHistory] = {}
-    for publication in FigurePublication.objects.order_by("published_at", "pk"):
+    record = FigurePublication.objects.filter(language=language)
+    for publication in record.order_by("published_at", "pk"):
         key = publication.figure_id or ("deleted", publication.figure_name)
         if key not in histories:
             histories[key] = FigureHistory(live.get(publication.figure_id))

@@ -113,7 +113,11 @@ class MemberDirectoryPage(BasePage):
 
 class ImpunityFigureQuerySet(models.QuerySet):
     def stale(self):
-        return self.exclude(kind=ImpunityFigure.Kind.LIVE).filter(as_of__lt=stale_before())
+        """Figures whose date is old, in the source language only: translations share it."""
+        source_language = self.filter(locale__language_code=settings.LANGUAGE_CODE)
+        return source_language.exclude(kind=ImpunityFigure.Kind.LIVE).filter(
+            as_of__lt=stale_before()
+        )
 
 
 class ImpunityFigure(
@@ -285,6 +289,9 @@ class FigurePublication(models.Model):
         related_name="publications",
     )
     figure_name = models.CharField(_("figure name"), max_length=100)
+    # The record in each language: a translation is published with its source (same value,
+    # same moment), in its own words.
+    language = models.CharField(_("language"), max_length=8, default="en", db_index=True)
     kind = models.CharField(_("kind"), max_length=10, choices=ImpunityFigure.Kind.choices)
     value = models.PositiveIntegerField(_("value"), null=True, blank=True)
     out_of = models.PositiveIntegerField(_("out of"), null=True, blank=True)
@@ -335,6 +342,7 @@ class FigurePublication(models.Model):
         return cls.objects.create(
             figure_id=figure.pk,
             figure_name=figure.name,
+            language=figure.locale.language_code,
             kind=figure.kind,
             value=figure.value,
             out_of=figure.out_of,

@@ -5,9 +5,11 @@ the person and the revision that went live; Wagtail's `published` signal knows n
 fires when a publish is only scheduled.
 """
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_save
 from wagtail.models import ModelLogEntry
+from wagtail_localize.fields import copy_synchronised_fields
 
 from .models import FigurePublication, ImpunityFigure
 
@@ -22,6 +24,18 @@ def record_publication(sender, instance, created, raw=False, **kwargs):
         return
     figure = instance.revision.as_object()
     FigurePublication.record(figure, instance.timestamp, instance.user)
+    if figure.locale.language_code == settings.LANGUAGE_CODE:
+        publish_with_translations(figure, instance.user)
+
+
+def publish_with_translations(figure, user):
+    """A figure has one value in every language: publishing it in English publishes its live
+    translations with the same value, date, kind and source link (the fields wagtail-localize
+    keeps in step), each in its own words. A translation not yet published is left alone."""
+    translations = ImpunityFigure.objects.filter(translation_key=figure.translation_key, live=True)
+    for translation in translations.exclude(pk=figure.pk):
+        copy_synchronised_fields(figure, translation)
+        translation.save_revision(user=user).publish(user=user)
 
 
 def connect():

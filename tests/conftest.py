@@ -74,6 +74,19 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def in_english():
+    """Each test starts in English. A request activates its page's language for the rest of the
+    thread (Django's LocaleMiddleware leaves it), so a test reading /ar/ would leave the next
+    test's code in Arabic."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory, migrated_template):
     """`make run` (gunicorn, production settings, demo content) on a database of its own, once

@@ -14,6 +14,12 @@ PAGES = {
     "directory": "/members/",
     "how-we-count": "/how-we-count/",
     "not-found": "/no-such-page/",
+    # Arabic, right to left (the demo's translations).
+    "home-ar": "/ar/",
+    "campaign-ar": "/ar/campaigns/no-impunity/",
+    "article-ar": "/ar/articles/violence-and-insecurity-haiti/",
+    "statement-ar": "/ar/statements/palestinian-journalists-double-punishment-gaza/",
+    "how-we-count-ar": "/ar/how-we-count/",
 }
 WIDTHS = {"phone": 390, "desktop": 1280}
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -44,7 +50,7 @@ def test_page_has_no_serious_accessibility_problem(
     assert page.locator("h1").count() == 1
 
 
-@pytest.mark.parametrize("page_name", ["home", "article"])
+@pytest.mark.parametrize("page_name", ["home", "article", "home-ar", "article-ar"])
 def test_page_does_not_scroll_sideways_on_a_phone(page, site_url, page_name):
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(site_url + PAGES[page_name])
@@ -76,3 +82,14 @@ def test_the_accessibility_check_catches_a_known_problem(page, site_url):
     page.evaluate("document.querySelector('main img:last-child').src = '/static/none.png'")
     violations = axe.run(page).response["violations"]
     assert "image-alt" in {violation["id"] for violation in violations}
+
+
+def test_arabic_pages_read_from_right_to_left(page, site_url):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site_url + PAGES["campaign-ar"])
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    brand = page.locator(".site-header__brand").bounding_box()
+    search = page.locator(".site-search").bounding_box()
+    assert brand["x"] > search["x"], "the site's name starts the header on the right"
+    english = page.locator(".language-switcher a[hreflang=en]")
+    assert english.get_attribute("href") == "/campaigns/no-impunity/"

@@ -1,3 +1,4 @@
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def seeded(django_db_setup, django_db_blocker):
 
 
 def test_seed_builds_the_no_impunity_campaign_page(client):
-    campaign = CampaignPage.objects.get(slug="no-impunity")
+    campaign = CampaignPage.objects.get(slug="no-impunity", locale__language_code="en")
     html = client.get(campaign.url).content.decode()
     assert "no one is punished. We’re working to change this." in html
     assert "The shocking facts about the problem of impunity:" in html
@@ -41,8 +42,13 @@ def test_seed_builds_the_no_impunity_campaign_page(client):
 
 
 def test_seed_lists_every_article_and_statement_of_the_original_page():
-    article_titles = set(ArticlePage.objects.live().values_list("title", flat=True))
-    statement_titles = set(JointStatementPage.objects.live().values_list("title", flat=True))
+    english = {"locale__language_code": "en"}
+    article_titles = set(
+        ArticlePage.objects.live().filter(**english).values_list("title", flat=True)
+    )
+    statement_titles = set(
+        JointStatementPage.objects.live().filter(**english).values_list("title", flat=True)
+    )
     assert len(article_titles) == 5
     assert len(statement_titles) == 2
     if SEED.exists():  # the seed sits beside the project in a checkout of the workplace
@@ -52,7 +58,8 @@ def test_seed_lists_every_article_and_statement_of_the_original_page():
 
 
 def test_seed_figures_are_published_with_sources_and_the_member_count_is_live():
-    figures = {figure.name: figure for figure in ImpunityFigure.objects.filter(live=True)}
+    english = ImpunityFigure.objects.filter(live=True, locale__language_code="en")
+    figures = {figure.name: figure for figure in english}
     assert len(figures) == 3
     for figure in figures.values():
         assert figure.display_source_name and figure.display_as_of
@@ -61,7 +68,9 @@ def test_seed_figures_are_published_with_sources_and_the_member_count_is_live():
 
 
 def test_magnitsky_statement_has_over_ninety_structured_signatories():
-    statement = JointStatementPage.objects.get(slug="global-magnitsky-sanctions")
+    statement = JointStatementPage.objects.get(
+        slug="global-magnitsky-sanctions", locale__language_code="en"
+    )
     assert statement.signatories.count() > 90
     assert statement.signatories.filter(organisation__isnull=False).count() >= 20
     assert statement.signed_text is not None
@@ -74,7 +83,7 @@ def test_seed_demo_twice_changes_nothing():
 
 
 def test_seed_demo_keeps_what_editors_changed():
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="en")
     home.teaser = "Edited by staff"
     home.save_revision().publish()
     seed()
@@ -92,7 +101,7 @@ def test_renditions_are_made_before_the_first_reader(client):
     from ifex.core.renditions import PUBLIC_RENDITION_SPECS
 
     call_command("prepare_renditions", stdout=StringIO())
-    campaign = CampaignPage.objects.get(slug="no-impunity")
+    campaign = CampaignPage.objects.get(slug="no-impunity", locale__language_code="en")
     image = campaign.hero_image
     made = set(image.renditions.values_list("filter_spec", flat=True))
     assert set(PUBLIC_RENDITION_SPECS) <= made
@@ -100,3 +109,51 @@ def test_renditions_are_made_before_the_first_reader(client):
     before = image.renditions.count()
     client.get(campaign.url)
     assert image.renditions.count() == before, "the page asked for nothing new"
+
+
+def shows_number(html, number) -> bool:
+    """The number as the page's language writes it: 1,700, 1 700, 1.700 or 1700."""
+    thousands, rest = divmod(number, 1000)
+    return bool(re.search(rf"\b{thousands}[,.\u00a0\u202f]?{rest:03d}\b", html))
+
+
+@pytest.mark.parametrize(
+    ("language", "direction", "home_title", "campaign_title"),
+    [
+        ("fr", "ltr", "IFEX : Pas d’impunité", "Pas d’impunité"),
+        ("es", "ltr", "IFEX: No a la impunidad", "No a la impunidad"),
+        ("ar", "rtl", "إيفكس: لا للإفلات من العقاب", "لا للإفلات من العقاب"),
+    ],
+)
+def test_the_demo_is_in_four_languages(client, language, direction, home_title, campaign_title):
+    home = client.get(f"/{language}/").content.decode()
+    assert f'<html lang="{language}" dir="{direction}">' in home
+    assert f"<title>{home_title} |" in home
+    campaign = client.get(f"/{language}/campaigns/no-impunity/")
+    assert campaign.status_code == 200
+    assert f"<title>{campaign_title} |" in campaign.content.decode()
+    assert shows_number(campaign.content.decode(), 1700)
+    assert "harassed, tortured" not in campaign.content.decode(), "the introduction translated"
+    for url in re.findall(r'<a href="([^"]+)" hreflang=', campaign.content.decode()):
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_new_value_published_in_english_shows_in_every_language_at_once(client):
+    figure = ImpunityFigure.objects.get(
+        name="Journalists killed since 2006", locale__language_code="en"
+    )
+    pages = [
+        "/campaigns/no-impunity/",
+        *(f"/{code}/campaigns/no-impunity/" for code in ["fr", "es", "ar"]),
+    ]
+    for url in pages:
+        assert not shows_number(client.get(url).content.decode(), 1813)  # now in the page cache
+    figure.value = 1813
+    figure.save_revision().publish()
+    for url in pages:
+        assert shows_number(client.get(url).content.decode(), 1813), url
+    french = client.get("/fr/campaigns/no-impunity/").content.decode()
+    assert "journalistes et professionnels des médias ont été tués depuis 2006." in french
+    for url in ("/how-we-count/", "/fr/comment-nous-comptons/", "/ar/how-we-count/"):
+        record = client.get(url).content.decode()
+        assert shows_number(record, 1813) and shows_number(record, 1700), url

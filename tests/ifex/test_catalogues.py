@@ -1,0 +1,80 @@
+"""Every word the public site's templates show is translated into French, Spanish and Arabic.
+
+English is the source language: its words are the message ids themselves, so it needs no
+catalogue of its own. A template given new words fails here until `make messages-update` has
+gathered them and each catalogue translates them.
+"""
+
+import ast
+import re
+
+import polib
+import pytest
+from django.utils import translation
+from django.utils.translation.template import templatize
+
+from tests.support import BASE_DIR
+
+TRANSLATED_LANGUAGES = ("fr", "es", "ar")
+TEMPLATES = BASE_DIR / "templates"
+# What staff alone see: the admin, two-factor sign-in, admin previews, the sign-in refusal.
+STAFF_ONLY = ("wagtailadmin/", "/admin/", "two_factor/", "previews/", "login_refused")
+GETTEXT_CALL = re.compile(r"\bn?gettext\(u'((?:[^'\\]|\\.)*)'")
+
+
+def public_templates():
+    for template in sorted(TEMPLATES.rglob("*.html")):
+        name = str(template.relative_to(BASE_DIR))
+        if not any(part in name for part in STAFF_ONLY):
+            yield name, template
+
+
+def words_in(template) -> set[str]:
+    """The message ids Django's own extraction (makemessages) finds in a template."""
+    python = templatize(template.read_text(), str(template))
+    return {ast.literal_eval(f"'{found}'") for found in GETTEXT_CALL.findall(python)}
+
+
+def catalogue(language):
+    return polib.pofile(str(BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po"))
+
+
+def is_translated(entry) -> bool:
+    if entry.fuzzy or entry.obsolete:
+        return False
+    if entry.msgid_plural:
+        return bool(entry.msgstr_plural) and all(entry.msgstr_plural.values())
+    return bool(entry.msgstr)
+
+
+PUBLIC_WORDS = {word: name for name, template in public_templates() for word in words_in(template)}
+
+
+def test_the_public_templates_have_words_to_translate():
+    assert len(PUBLIC_WORDS) > 60
+    assert PUBLIC_WORDS["Skip to main content"] == "templates/base.html"
+
+
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_every_public_template_word_is_translated(language):
+    entries = {entry.msgid: entry for entry in catalogue(language)}
+    missing = sorted(
+        f"{name}: {word!r}" for word, name in PUBLIC_WORDS.items() if word not in entries
+    )
+    assert not missing, f"not in locale/{language} (make messages-update): {missing}"
+    untranslated = sorted(
+        f"{PUBLIC_WORDS[word]}: {word!r}"
+        for word in PUBLIC_WORDS
+        if not is_translated(entries[word])
+    )
+    assert not untranslated, f"not translated into {language}: {untranslated}"
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("fr", "Aller au contenu principal"), ("es", "Saltar al contenido principal"),
+     ("ar", "انتقل إلى المحتوى الرئيسي")],
+)  # fmt: skip
+def test_the_compiled_catalogues_are_what_django_reads(language, words):
+    with translation.override(language):
+        assert translation.gettext("Skip to main content") == words
