@@ -5,6 +5,7 @@ Short demo translations, marked as such on every page (its demo note): staff rep
 segment not listed here stays in English, as wagtail-localize falls back to the source.
 """
 
+from django.conf import settings
 from wagtail.models import Locale
 from wagtail_localize.models import (
     StringSegment,
@@ -161,6 +162,8 @@ def translate_demo(instances):
     """Translates `instances` (figures first, then pages from the top down, so that what a
     page refers to already has its translation) into every other language, and publishes."""
     for index, language in enumerate(LANGUAGES):
+        if language not in settings.DEMO_LANGUAGES:
+            continue
         locale = Locale.objects.get(language_code=language)
         for instance in instances:
             source, _ = TranslationSource.get_or_create_from_instance(instance)

@@ -13,6 +13,7 @@ from ifex.core import views as core_views
 from ifex.core.media import serve_media
 from ifex.core.page_cache import public_page
 from ifex.core.review import ReviewActionView
+from ifex.core.sitemap import EveryLanguageSitemap
 
 urlpatterns = [
     # Wagtail's own workflow action, ending where a reviewer may go (ifex/core/review.py).
@@ -35,7 +36,7 @@ urlpatterns = [
 # (ifex/core/page_cache.py). The sitemap lists every language; the rest is per language.
 urlpatterns += decorate_urlpatterns(
     [
-        path("sitemap.xml", sitemap, name="sitemap"),
+        path("sitemap.xml", sitemap, {"sitemaps": {"pages": EveryLanguageSitemap}}, name="sitemap"),
         path("robots.txt", core_views.robots_txt, name="robots_txt"),
         path("favicon.ico", core_views.favicon, name="favicon"),
     ],

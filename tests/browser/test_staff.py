@@ -17,7 +17,7 @@ from tests.support import fetch
 
 axe = Axe()
 PUBLISHED = re.compile(r"published", re.IGNORECASE)
-RACE_ATTEMPTS = 10
+RACE_ATTEMPTS = 6
 
 
 class StaffMember:

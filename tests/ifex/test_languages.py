@@ -130,6 +130,14 @@ def test_menus_listings_and_search_keep_to_the_readers_language(client, homes, a
     assert english_link in found and french_link not in found
 
 
+def test_the_sitemap_lists_every_language(client, homes, article_index):
+    article = ArticlePageFactory(parent=article_index)
+    french = translated(article, "fr")
+    sitemap = client.get("/sitemap.xml").content.decode()
+    for page in (homes["en"], homes["fr"], homes["ar"], article, french):
+        assert f"<loc>http://testserver{page.url}</loc>" in sitemap, page.url
+
+
 def test_a_translated_statement_goes_through_the_same_review(statement_index, login_as, homes):
     editor = login_as("editor")
     french_index = translated(statement_index, "fr")
