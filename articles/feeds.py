@@ -6,6 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ifex.core.languages import name_in_readers_language
 from ifex.core.listing import filter_listing, years_with_pages
 from ifex.core.models import SiteSettings
 
@@ -63,4 +64,5 @@ class NewsFeed(Feed):
         return item.last_published_at
 
     def item_categories(self, item):
-        return [topic.name for topic in item.topics.all()] + item.country_names
+        topics = [name_in_readers_language(topic) for topic in item.topics.all()]
+        return topics + item.country_names

@@ -5,7 +5,8 @@ signatory count in a fixed number of queries, however many items it shows.
 """
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from ifex.core.pages import SitePageQuerySet
 
@@ -23,13 +24,21 @@ class NewsPageQuerySet(SitePageQuerySet):
         )
 
     def country_names(self):
+        """Each page's countries, named in the page's language where a translator has."""
+        from ifex.core.models import Country
+
         countries = self.model._meta.get_field("countries")
+        in_page_language = Country.objects.filter(
+            translation_key=OuterRef("country__translation_key"),
+            locale_id=OuterRef(OuterRef("locale_id")),
+        ).values("name")[:1]
         return ArraySubquery(
             countries.remote_field.through.objects.filter(
                 **{countries.m2m_field_name(): OuterRef("pk")}
             )
-            .order_by("country__name")
-            .values("country__name")
+            .annotate(shown_name=Coalesce(Subquery(in_page_language), F("country__name")))
+            .order_by("shown_name")
+            .values("shown_name")
         )
 
 
@@ -51,13 +60,16 @@ class StatementQuerySet(NewsPageQuerySet):
 
 def related_pages(page, countries, topics, limit=3):
     """Pages of the same kind that share a topic or a country with `page`, newest first."""
-    topic_ids = [topic.pk for topic in topics]
-    country_ids = [country.pk for country in countries]
-    if not (topic_ids or country_ids):
+    topic_keys = [topic.translation_key for topic in topics]
+    country_keys = [country.translation_key for country in countries]
+    if not (topic_keys or country_keys):
         return []
     candidates = (
         type(page)
-        .objects.filter(Q(topics__in=topic_ids) | Q(countries__in=country_ids))
+        .objects.filter(
+            Q(topics__translation_key__in=topic_keys)
+            | Q(countries__translation_key__in=country_keys)
+        )
         .exclude(pk=page.pk)
         .values("pk")
     )

@@ -52,15 +52,17 @@ class StatsBlock(blocks.StructBlock):
 
 
 def in_readers_language(figures):
-    """Each figure's translation in the reader's language, if it has one: a page translated
-    before its figures, or not yet translated, still shows them in the reader's words."""
+    """Each figure's published translation in the reader's language, if it has one; else the
+    figure as chosen, so a translation still in draft never hides a figure readers had."""
     locale_id = active_locale_id()
     if all(figure.locale_id == locale_id for figure in figures):
         return figures
     from .models import ImpunityFigure
 
     keys = [figure.translation_key for figure in figures]
-    translated = ImpunityFigure.objects.filter(translation_key__in=keys, locale_id=locale_id)
+    translated = ImpunityFigure.objects.filter(
+        translation_key__in=keys, locale_id=locale_id, live=True
+    )
     found = {figure.translation_key: figure for figure in translated}
     return [found.get(figure.translation_key, figure) for figure in figures]
 

@@ -15,9 +15,9 @@ def latest_news(content="both", *, topic=None, country=None, count=4):
     for model in CONTENT_MODELS.get(content, CONTENT_MODELS["both"]):
         queryset = model.objects.for_listing().in_language()
         if topic is not None:
-            queryset = queryset.filter(topics=topic)
+            queryset = queryset.filter(topics__translation_key=topic.translation_key)
         if country is not None:
-            queryset = queryset.filter(countries=country)
+            queryset = queryset.filter(countries__translation_key=country.translation_key)
         items.extend(queryset[:count])
     items.sort(key=lambda page: (page.date, page.pk), reverse=True)
     return items[:count]

@@ -327,8 +327,10 @@ def build_demo_site() -> HomePage:
     for page in [home, article_index, statement_index, *statements, campaign_index, directory]:
         page.save_revision().publish()
 
-    from .demo_translations import translate_demo
+    from .demo_translations import translate_demo, translate_names
 
+    regions = Region.objects.filter(locale=home.locale)
+    translate_names([*regions, *countries.values(), *topics.values()])
     sections = [home, article_index, statement_index, campaign_index, directory]
     translate_demo([*figures, *sections, *articles[:2], statements[0], campaign])
     return home

@@ -183,3 +183,76 @@ def translate_demo(instances):
                 locale, publish=False, fallback=True, copy_parent_pages=True
             )
             source.get_translated_instance(locale).get_latest_revision().publish()
+
+
+# The names of the demo's regions, countries and topics: (French, Spanish, Arabic).
+NAMES = {
+    "Africa": ("Afrique", "África", "أفريقيا"),
+    "Americas": ("Amériques", "Américas", "الأمريكتان"),
+    "Asia-Pacific": ("Asie-Pacifique", "Asia-Pacífico", "آسيا والمحيط الهادئ"),
+    "Europe and Central Asia": (
+        "Europe et Asie centrale",
+        "Europa y Asia Central",
+        "أوروبا وآسيا الوسطى",
+    ),
+    "Middle East and North Africa": (
+        "Moyen-Orient et Afrique du Nord",
+        "Oriente Medio y Norte de África",
+        "الشرق الأوسط وشمال أفريقيا",
+    ),
+    "Argentina": ("Argentine", "Argentina", "الأرجنتين"),
+    "Austria": ("Autriche", "Austria", "النمسا"),
+    "Brazil": ("Brésil", "Brasil", "البرازيل"),
+    "Canada": ("Canada", "Canadá", "كندا"),
+    "Democratic Republic of the Congo": (
+        "République démocratique du Congo",
+        "República Democrática del Congo",
+        "جمهورية الكونغو الديمقراطية",
+    ),
+    "Colombia": ("Colombie", "Colombia", "كولومبيا"),
+    "France": ("France", "Francia", "فرنسا"),
+    "United Kingdom": ("Royaume-Uni", "Reino Unido", "المملكة المتحدة"),
+    "Ghana": ("Ghana", "Ghana", "غانا"),
+    "Haiti": ("Haïti", "Haití", "هايتي"),
+    "Iran": ("Iran", "Irán", "إيران"),
+    "Kazakhstan": ("Kazakhstan", "Kazajistán", "كازاخستان"),
+    "Lebanon": ("Liban", "Líbano", "لبنان"),
+    "Mexico": ("Mexique", "México", "المكسيك"),
+    "Namibia": ("Namibie", "Namibia", "ناميبيا"),
+    "Nepal": ("Népal", "Nepal", "نيبال"),
+    "Peru": ("Pérou", "Perú", "بيرو"),
+    "Philippines": ("Philippines", "Filipinas", "الفلبين"),
+    "Pakistan": ("Pakistan", "Pakistán", "باكستان"),
+    "Palestine": ("Palestine", "Palestina", "فلسطين"),
+    "Uganda": ("Ouganda", "Uganda", "أوغندا"),
+    "United States": ("États-Unis", "Estados Unidos", "الولايات المتحدة"),
+    "Impunity": ("Impunité", "Impunidad", "الإفلات من العقاب"),
+    "Women human rights defenders": (
+        "Défenseuses des droits humains",
+        "Defensoras de derechos humanos",
+        "المدافعات عن حقوق الإنسان",
+    ),
+    "Sanctions": ("Sanctions", "Sanciones", "العقوبات"),
+    "Safety of journalists": (
+        "Sécurité des journalistes",
+        "Seguridad de los periodistas",
+        "سلامة الصحفيين",
+    ),
+    "Press freedom": ("Liberté de la presse", "Libertad de prensa", "حرية الصحافة"),
+    "Democracy": ("Démocratie", "Democracia", "الديمقراطية"),
+}
+
+
+def translate_names(rows):
+    """Regions, countries and topics in every other language: rows with a name and nothing to
+    review, so each translation is made directly (the way wagtail-localize's "sync" would)."""
+    for index, language in enumerate(LANGUAGES):
+        if language not in settings.DEMO_LANGUAGES:
+            continue
+        locale = Locale.objects.get(language_code=language)
+        for row in rows:
+            if row.locale_id == locale.pk or row.has_translation(locale):
+                continue
+            translation = row.copy_for_translation(locale)
+            translation.name = NAMES.get(row.name, (row.name,) * len(LANGUAGES))[index]
+            translation.save()

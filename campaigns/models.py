@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -339,14 +339,17 @@ class FigurePublication(models.Model):
 
     @classmethod
     def record(cls, figure: ImpunityFigure, published_at, user=None) -> "FigurePublication":
+        language = figure.locale.language_code
+        with translation.override(language):  # "9 sur 10" and "1 700" in the French record
+            display_value = "" if figure.live_source else figure.display_value
         return cls.objects.create(
             figure_id=figure.pk,
             figure_name=figure.name,
-            language=figure.locale.language_code,
+            language=language,
             kind=figure.kind,
             value=figure.value,
             out_of=figure.out_of,
-            display_value="" if figure.live_source else figure.display_value,
+            display_value=display_value,
             sentence=figure.sentence,
             source_name=figure.display_source_name,
             source_url=figure.source_url,

@@ -106,6 +106,9 @@ class PublishedPageFactory(wagtail_factories.PageFactory):
     def _after_postgeneration(cls, instance, create, results=None):
         if not create:
             return
-        instance.save()  # keeps what post-generation hooks set (countries, topics)
+        # What post-generation hooks set (countries, topics) is kept by the save, or by the
+        # revision that publishing saves.
         if instance.live:
             instance.save_revision().publish()
+        else:
+            instance.save()

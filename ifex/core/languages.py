@@ -36,6 +36,47 @@ def active_locale_id() -> int | None:
     return ids.get(active_language()) or ids.get(settings.LANGUAGE_CODE)
 
 
+def names_in_language(model, locale_id) -> dict:
+    """{translation key: name} of a taxonomy's rows (countries, regions, topics) translated into
+    a locale, kept until one of them is saved."""
+    label = model._meta.label_lower
+    return kept_until_saved(
+        f"names:{label}:{locale_id}",
+        lambda: dict(
+            model.objects.filter(locale_id=locale_id).values_list("translation_key", "name")
+        ),
+        model,
+    )
+
+
+def name_in_readers_language(obj) -> str:
+    """A country's, region's or topic's name in the reader's language; its own name where no
+    translator has given it one. Pages keep the rows they were tagged with, in any language."""
+    if obj is None:
+        return ""
+    locale_id = active_locale_id()
+    if obj.locale_id == locale_id:
+        return obj.name
+    return names_in_language(type(obj), locale_id).get(obj.translation_key, obj.name)
+
+
+def one_per_translation(rows) -> list:
+    """Rows of a taxonomy, one for each thing named: its translation in the reader's language,
+    else its row in the site's default language, else any; sorted by the name shown."""
+    preference = {active_locale_id(): 0, default_locale_id(): 1}
+    chosen = {}
+    for row in rows:
+        kept = chosen.get(row.translation_key)
+        if kept is None or preference.get(row.locale_id, 2) < preference.get(kept.locale_id, 2):
+            chosen[row.translation_key] = row
+    return sorted(chosen.values(), key=lambda row: row.name.casefold())
+
+
+def default_locale_id() -> int | None:
+    with translation.override(settings.LANGUAGE_CODE):
+        return active_locale_id()
+
+
 def translations_in_the_database(page) -> dict[str, Page]:
     found = Page.objects.filter(translation_key=page.translation_key).live()
     return {version.locale.language_code: version for version in found.select_related("locale")}

@@ -14,6 +14,7 @@ from django.http import Http404, QueryDict
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from .languages import active_locale_id, one_per_translation
 from .models import Country, Region, Topic
 from .page_cache import kept_until_content_changes, kept_until_saved
 
@@ -36,9 +37,10 @@ class KeptModelChoiceField(forms.ModelChoiceField):
     iterator = KeptChoiceIterator
 
     def kept_choices(self) -> list:
+        """One choice per country, region or topic, named in the reader's language."""
         model = self.queryset.model
-        key = f"choices:{model._meta.label_lower}:{self.to_field_name}"
-        return kept_until_saved(key, lambda: list(self.queryset), model)
+        key = f"choices:{model._meta.label_lower}:{self.to_field_name}:{active_locale_id()}"
+        return kept_until_saved(key, lambda: one_per_translation(self.queryset), model)
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -98,13 +100,15 @@ class TaxonomyFilterForm(forms.Form):
         self.fields["year"].choices = [("", _("All years"))] + [(y, y) for y in years]
 
     def filter(self, queryset):
+        """Pages tagged with the chosen country, region or topic in any of its languages."""
         data = self.cleaned_data
         if data.get("country"):
-            queryset = queryset.filter(countries=data["country"])
+            queryset = queryset.filter(countries__translation_key=data["country"].translation_key)
         if data.get("region"):
-            queryset = queryset.filter(countries__region=data["region"])
+            region_key = data["region"].translation_key
+            queryset = queryset.filter(countries__region__translation_key=region_key)
         if data.get("topic"):
-            queryset = queryset.filter(topics=data["topic"])
+            queryset = queryset.filter(topics__translation_key=data["topic"].translation_key)
         if data.get("year"):
             queryset = queryset.filter(date__year=data["year"])
         if data.get("region"):

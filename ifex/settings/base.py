@@ -298,10 +298,17 @@ WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAIL_I18N_ENABLED = True
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "wagtail.search.backends.database",
+        # Wagtail's database backend, stemming each language as its own (search_backend.py),
+        # on unaccented words (core migrations 0004 and 0008).
+        "BACKEND": "ifex.core.search_backend",
         "INDEX_PREFIX": env_str("SEARCH_INDEX_PREFIX", ""),
-        # English stemming on unaccented words (ifex/core/migrations/0004_search_configuration.py)
         "SEARCH_CONFIG": "ifex_english",
+        "SEARCH_CONFIGS": {
+            "en": "ifex_english",
+            "fr": "ifex_french",
+            "es": "ifex_spanish",
+            "ar": "ifex_simple",
+        },
     }
 }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "rtf", "txt", "xlsx"]

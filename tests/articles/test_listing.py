@@ -87,15 +87,19 @@ def test_page_links_keep_the_filters(client, article_index, haiti):
     assert 'href="?country=ht&amp;page=2"' in html
 
 
-@pytest.mark.parametrize(
-    ("page", "expected_number"),
-    [("abc", 1), ("99999", 2), ("-1", 1), ("0", 1), ("2.5", 1), ("", 1)],
-)
-def test_a_bad_page_number_gives_the_nearest_page(client, article_index, page, expected_number):
+def test_a_bad_page_number_gives_the_nearest_page(client, article_index):
     ArticlePageFactory.create_batch(13, parent=article_index)
-    response = client.get("/articles/", {"page": page})
-    assert response.status_code == 200
-    assert response.context["listing"].page.number == expected_number
+    for page, expected_number in [
+        ("abc", 1),
+        ("99999", 2),
+        ("-1", 1),
+        ("0", 1),
+        ("2.5", 1),
+        ("", 1),
+    ]:
+        response = client.get("/articles/", {"page": page})
+        assert response.status_code == 200, page
+        assert response.context["listing"].page.number == expected_number, page
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import transaction
 from wagtail.models import Page, Revision
 
-from articles.models import ArticlePage, JointStatementPage
+from articles.models import ArticleIndexPage, ArticlePage, JointStatementPage
 from campaigns.models import CampaignPage, HomePage, ImpunityFigure
 from ifex.core.models import Organisation
 
@@ -118,14 +118,16 @@ def shows_number(html, number) -> bool:
 
 
 @pytest.mark.parametrize(
-    ("language", "direction", "home_title", "campaign_title"),
+    ("language", "direction", "home_title", "campaign_title", "haiti"),
     [
-        ("fr", "ltr", "IFEX : Pas d’impunité", "Pas d’impunité"),
-        ("es", "ltr", "IFEX: No a la impunidad", "No a la impunidad"),
-        ("ar", "rtl", "إيفكس: لا للإفلات من العقاب", "لا للإفلات من العقاب"),
+        ("fr", "ltr", "IFEX : Pas d’impunité", "Pas d’impunité", "Haïti"),
+        ("es", "ltr", "IFEX: No a la impunidad", "No a la impunidad", "Haití"),
+        ("ar", "rtl", "إيفكس: لا للإفلات من العقاب", "لا للإفلات من العقاب", "هايتي"),
     ],
 )
-def test_the_demo_is_in_four_languages(client, language, direction, home_title, campaign_title):
+def test_the_demo_is_in_four_languages(
+    client, language, direction, home_title, campaign_title, haiti
+):
     home = client.get(f"/{language}/").content.decode()
     assert f'<html lang="{language}" dir="{direction}">' in home
     assert f"<title>{home_title} |" in home
@@ -136,6 +138,8 @@ def test_the_demo_is_in_four_languages(client, language, direction, home_title, 
     assert "harassed, tortured" not in campaign.content.decode(), "the introduction translated"
     for url in re.findall(r'<a href="([^"]+)" hreflang=', campaign.content.decode()):
         assert client.get(url).status_code == 200, url
+    articles = ArticleIndexPage.objects.get(locale__language_code=language)
+    assert f'<option value="ht">{haiti}</option>' in client.get(articles.url).content.decode()
 
 
 def test_a_new_value_published_in_english_shows_in_every_language_at_once(client):

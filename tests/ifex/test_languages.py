@@ -130,6 +130,51 @@ def test_menus_listings_and_search_keep_to_the_readers_language(client, homes, a
     assert english_link in found and french_link not in found
 
 
+def test_search_stems_each_language_as_its_own(client, homes, article_index):
+    article = ArticlePageFactory(parent=article_index, title="Two reporters killed")
+    spanish = translated(article, "es", title="Dos periodistas asesinadas en Veracruz")
+    arabic = translated(article, "ar", title="مقتل صحفيتين في فيراكروز")
+
+    # Spanish stemming makes one word of both; English stemming would not.
+    found = client.get("/es/search/", {"q": "asesinado"}).content.decode()
+    assert f'href="{spanish.url}"' in found
+    found = client.get("/ar/search/", {"q": "صحفيتين"}).content.decode()
+    assert f'href="{arabic.url}"' in found
+
+
+def test_countries_and_topics_are_named_in_the_readers_language(client, homes, article_index):
+    from ifex.core.factories import CountryFactory, TopicFactory
+
+    french = Locale.objects.get(language_code="fr")
+    mexico = CountryFactory(iso_code="MX", name="Mexico")
+    press_freedom = TopicFactory(slug="press-freedom", name="Press freedom")
+    for row, name in ((mexico, "Mexique"), (press_freedom, "Liberté de la presse")):
+        translation = row.copy_for_translation(french)
+        translation.name = name
+        translation.save()
+    article = ArticlePageFactory(parent=article_index, countries=[mexico], topics=[press_freedom])
+    french_article = translated(article, "fr", title="Deux journalistes agressés")
+    french_index = french_article.get_parent()
+
+    listing = client.get(french_index.url).content.decode()
+    assert '<option value="mx">Mexique</option>' in listing
+    assert '<option value="press-freedom">Liberté de la presse</option>' in listing
+    assert "Mexico" not in listing and "Press freedom" not in listing
+    assert " · Mexique</p>" in listing  # the card
+    filtered = client.get(french_index.url, {"country": "mx", "topic": "press-freedom"})
+    assert f'href="{french_article.url}"' in filtered.content.decode()
+
+    page = client.get(french_article.url).content.decode()
+    assert ">Mexique</a>" in page and ">Liberté de la presse</a>" in page
+    feed = client.get(french_index.url + "feed/").content.decode()
+    assert "<language>fr</language>" in feed
+    assert "<category>Liberté de la presse</category>" in feed
+    assert "<category>Mexique</category>" in feed
+
+    english = client.get(article_index.url).content.decode()
+    assert '<option value="mx">Mexico</option>' in english and "Mexique" not in english
+
+
 def test_the_sitemap_lists_every_language(client, homes, article_index):
     article = ArticlePageFactory(parent=article_index)
     french = translated(article, "fr")
@@ -167,3 +212,43 @@ def test_the_stylesheets_lay_out_by_reading_direction_not_by_side():
     for sheet in (BASE_DIR / "static" / "css").glob("*.css"):
         physical = re.findall(r"[\w-]*(?:left|right|top|bottom)[\w-]*\s*:", sheet.read_text())
         assert physical == [], f"{sheet.name}: {physical}"
+
+
+def test_a_figure_shows_in_the_readers_words_once_its_translation_is_published(
+    client, homes, campaign_index
+):
+    from campaigns.factories import CampaignPageFactory, ImpunityFigureFactory
+    from ifex.core.factories import stream_data
+
+    figure = ImpunityFigureFactory(value=1700, sentence="journalists killed since 2006.")
+    stats = ("stats", {"heading": "The facts", "figures": [figure.pk]})
+    campaign = CampaignPageFactory(parent=campaign_index, body=stream_data([stats]))
+    french_campaign = translated(campaign, "fr")
+    french_figure = figure.copy_for_translation(Locale.objects.get(language_code="fr"))
+    french_figure.sentence = "journalistes tués depuis 2006."
+    french_figure.live = False  # a translator's draft
+    french_figure.save()
+
+    shown = client.get(french_campaign.url).content.decode()
+    assert "journalists killed since 2006." in shown, "the English figure until then"
+    assert "journalistes tués" not in shown
+
+    french_figure.save_revision().publish()
+    shown = uncached_get(client, french_campaign.url)[0].content.decode()
+    assert "journalistes tués depuis 2006." in shown and "journalists killed" not in shown
+
+
+def test_each_languages_record_writes_the_value_its_own_way(client, homes):
+    from campaigns.factories import ImpunityFigureFactory
+    from campaigns.models import FigurePublication, ImpunityFigure
+
+    ratio = ImpunityFigureFactory(kind=ImpunityFigure.Kind.RATIO, value=9, out_of=10)
+    french = ratio.copy_for_translation(Locale.objects.get(language_code="fr"))
+    french.save()
+    french.save_revision().publish()
+    ratio.value = 8
+    ratio.save_revision().publish()  # publishes the French figure with it
+
+    records = FigurePublication.objects.filter(figure__translation_key=ratio.translation_key)
+    shown = dict(records.order_by("published_at").values_list("language", "display_value"))
+    assert shown == {"en": "8 out of 10", "fr": "8 sur 10"}

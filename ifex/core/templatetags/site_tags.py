@@ -8,7 +8,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from ifex.core.cards import render_cards
-from ifex.core.languages import language_root, language_versions
+from ifex.core.languages import language_root, language_versions, name_in_readers_language
 from ifex.core.models import SiteSettings
 from ifex.core.pages import breadcrumb_pages, site_sections
 
@@ -21,6 +21,12 @@ def site_menu(context):
     items = [page for page in site_sections(request) if page.show_in_menus] if request else []
     current = context.get("page")
     return {"items": items, "current_path": getattr(current, "url_path", ""), "request": request}
+
+
+@register.filter
+def name_in_language(obj):
+    """`{{ country|name_in_language }}`: a country's, region's or topic's name for the reader."""
+    return name_in_readers_language(obj)
 
 
 @register.simple_tag(takes_context=True, name="language_versions")
