@@ -26,6 +26,7 @@ from articles.models import (
     Signatory,
     StatementIndexPage,
 )
+from cases.demo import build_demo_cases
 from ifex.core.factories import (
     CountryFactory,
     OrganisationFactory,
@@ -331,6 +332,7 @@ def build_demo_site() -> HomePage:
 
     regions = Region.objects.filter(locale=home.locale)
     translate_names([*regions, *countries.values(), *topics.values()])
+    build_demo_cases(countries)
     sections = [home, article_index, statement_index, campaign_index, directory]
     translate_demo([*figures, *sections, *articles[:2], statements[0], campaign])
     return home

@@ -19,7 +19,6 @@ from .models import Country, Region, Topic
 from .page_cache import kept_until_content_changes, kept_until_saved
 
 PER_PAGE = 12
-FILTER_NAMES = ("country", "region", "topic", "year")
 
 
 class KeptChoiceIterator(forms.models.ModelChoiceIterator):
@@ -73,8 +72,9 @@ class CountryChoiceField(KeptModelChoiceField):
         return super().to_python(value.upper() if isinstance(value, str) else value)
 
 
-class TaxonomyFilterForm(forms.Form):
-    """The filters readers see above a listing; every field is optional."""
+class PlaceAndYearFilterForm(forms.Form):
+    """Where and when: the filters every listing has; each optional. A subclass adds its own
+    and says how they filter (`filter(queryset)`)."""
 
     country = CountryChoiceField(label=_("Country"), required=False)
     region = KeptModelChoiceField(
@@ -84,13 +84,6 @@ class TaxonomyFilterForm(forms.Form):
         required=False,
         empty_label=_("All regions"),
     )
-    topic = KeptModelChoiceField(
-        label=_("Topic"),
-        queryset=Topic.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All topics"),
-    )
     year = forms.TypedChoiceField(
         label=_("Year"), coerce=int, required=False, empty_value=None, choices=()
     )
@@ -98,6 +91,19 @@ class TaxonomyFilterForm(forms.Form):
     def __init__(self, data, *, years=(), **kwargs):
         super().__init__(data, **kwargs)
         self.fields["year"].choices = [("", _("All years"))] + [(y, y) for y in years]
+
+
+class TaxonomyFilterForm(PlaceAndYearFilterForm):
+    """The filters readers see above a listing of articles or statements."""
+
+    topic = KeptModelChoiceField(
+        label=_("Topic"),
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All topics"),
+    )
+    field_order = ["country", "region", "topic", "year"]
 
     def filter(self, queryset):
         """Pages tagged with the chosen country, region or topic in any of its languages."""
@@ -136,16 +142,16 @@ class Listing:
         return self.page.object_list
 
 
-def filter_listing(request, queryset, *, years=()):
+def filter_listing(request, queryset, *, years=(), form_class=TaxonomyFilterForm):
     """Apply the request's filters; an unknown value is a 404, never a 500 or an echo."""
     params = QueryDict(mutable=True)
-    for name in FILTER_NAMES:
+    for name in form_class.base_fields:
         value = request.GET.get(name, "").strip()
         if "\x00" in value:
             raise Http404("Unknown filter value")
         if value:
             params[name] = value.lower() if name == "country" else value
-    form = TaxonomyFilterForm(params, years=years)
+    form = form_class(params, years=years)
     if not form.is_valid():
         raise Http404("Unknown filter value")
     return form, params, form.filter(queryset)
@@ -184,10 +190,19 @@ def years_with_pages(model) -> list[int]:
     )
 
 
-def build_listing(request, queryset, *, listing_key, years=(), per_page=PER_PAGE) -> Listing:
+def build_listing(
+    request,
+    queryset,
+    *,
+    listing_key,
+    years=(),
+    per_page=PER_PAGE,
+    form_class=TaxonomyFilterForm,
+) -> Listing:
     """Filter by the request's query parameters and cut out the requested page. `listing_key`
-    names the unfiltered listing (its count is kept under it and the filters)."""
-    form, params, filtered = filter_listing(request, queryset, years=years)
+    names the unfiltered listing (its count is kept under it and the filters); `form_class`,
+    a form with a `filter(queryset)` method, says which filters there are."""
+    form, params, filtered = filter_listing(request, queryset, years=years, form_class=form_class)
     paginator = ListingPaginator(
         filtered, per_page, count_key=f"count:{listing_key}?{params.urlencode()}"
     )
@@ -204,18 +219,28 @@ def nearest_page_number(raw, paginator) -> int:
     return min(max(number, 1), max(paginator.num_pages, 1))
 
 
-def active_filters(form, params) -> list[ActiveFilter]:
-    shown = []
-    for name in FILTER_NAMES:
+def chosen_filters(form) -> list[tuple[str, str, str]]:
+    """(name, label, value in words) of each filter a valid form applies."""
+    chosen = []
+    for name, field in form.fields.items():
         value = form.cleaned_data.get(name)
         if not value:
             continue
+        if type(field) is forms.ChoiceField:
+            value = dict(field.choices).get(value, value)  # a status's words, not its key
+        chosen.append((name, str(field.label), str(value)))
+    return chosen
+
+
+def active_filters(form, params) -> list[ActiveFilter]:
+    shown = []
+    for name, label, value in chosen_filters(form):
         remaining = {key: val for key, val in params.items() if key != name}
         shown.append(
             ActiveFilter(
                 name=name,
-                label=str(form.fields[name].label),
-                value=str(value),
+                label=label,
+                value=value,
                 remove_url="?" + urlencode(remaining) if remaining else "?",
             )
         )

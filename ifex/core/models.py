@@ -330,6 +330,16 @@ class SiteSettings(BaseSiteSetting):
         help_text=_("Shown when a page without its own image is shared. 1200 × 630 is best."),
     )
 
+    data_licence = models.CharField(
+        _("licence of the open data"),
+        max_length=100,
+        default="CC BY 4.0",
+        help_text=_("Named on every download and API answer, with its link."),
+    )
+    data_licence_url = models.URLField(
+        _("licence link"), default="https://creativecommons.org/licenses/by/4.0/"
+    )
+
     select_related = ["site", "default_share_image"]
     panels = [
         MultiFieldPanel(
@@ -338,6 +348,7 @@ class SiteSettings(BaseSiteSetting):
         "footer_text",
         "social_links",
         "default_share_image",
+        MultiFieldPanel(["data_licence", "data_licence_url"], heading=_("Open data")),
     ]
 
     class Meta:

@@ -80,13 +80,18 @@ def filter_by_country_and_year(model, country, year):
     """Pages of `model` from that country and year, or None when the model has no such field."""
     queryset = model.objects.all()
     if country is not None:
-        if not has_field(model, "countries"):
+        # In any of the country's languages: pages keep the rows they were tagged with.
+        if has_field(model, "countries"):
+            queryset = queryset.filter(countries__translation_key=country.translation_key)
+        elif has_field(model, "country"):
+            queryset = queryset.filter(country__translation_key=country.translation_key)
+        else:
             return None
-        queryset = queryset.filter(countries=country)
     if year is not None:
-        if not has_field(model, "date"):
+        date_field = getattr(model, "listing_date_field", "date")
+        if not has_field(model, date_field):
             return None
-        queryset = queryset.filter(date__year=year)
+        queryset = queryset.filter(**{f"{date_field}__year": year})
     return queryset
 
 

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "ifex.core",
     "articles",
     "campaigns",
+    "cases",
     "axes",
     "django_tasks",
     "django_tasks_db",

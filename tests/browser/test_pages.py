@@ -13,6 +13,8 @@ PAGES = {
     "search": "/search/?q=impunity",
     "directory": "/members/",
     "how-we-count": "/how-we-count/",
+    "case-index": "/cases/",
+    "case": "/cases/demo-case-01/",
     "not-found": "/no-such-page/",
     # Arabic, right to left (the demo's translations).
     "home-ar": "/ar/",

@@ -8,6 +8,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from ifex.core.cards import render_cards
+from ifex.core.concerns import concerns_of
 from ifex.core.languages import language_root, language_versions, name_in_readers_language
 from ifex.core.models import SiteSettings
 from ifex.core.pages import breadcrumb_pages, site_sections
@@ -21,6 +22,12 @@ def site_menu(context):
     items = [page for page in site_sections(request) if page.show_in_menus] if request else []
     current = context.get("page")
     return {"items": items, "current_path": getattr(current, "url_path", ""), "request": request}
+
+
+@register.simple_tag
+def page_concerns(page):
+    """[(heading, items)]: what other apps record about this page (the cases it concerns)."""
+    return concerns_of(page)
 
 
 @register.filter

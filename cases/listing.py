@@ -1,0 +1,53 @@
+"""How cases are listed and filtered: by country, region, year of the attack, role and status."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ifex.core.listing import PlaceAndYearFilterForm
+from ifex.core.page_cache import kept_until_content_changes
+from ifex.core.pages import SitePageQuerySet
+
+from .choices import Role, Status
+
+
+class CaseQuerySet(SitePageQuerySet):
+    def for_listing(self):
+        """Live, public cases, the latest attack first, with their country in the same query."""
+        return super().for_listing().select_related("country").order_by("-attacked_on", "-pk")
+
+
+def years_with_cases() -> list[int]:
+    from .models import CasePage
+
+    return kept_until_content_changes(
+        "years:cases.casepage",
+        lambda: [
+            day.year
+            for day in CasePage.objects.live().public().dates("attacked_on", "year", "DESC")
+        ],
+    )
+
+
+class CaseFilterForm(PlaceAndYearFilterForm):
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *Status.choices]
+    )
+
+    def filter(self, queryset):
+        data = self.cleaned_data
+        if data.get("country"):
+            queryset = queryset.filter(country__translation_key=data["country"].translation_key)
+        if data.get("region"):
+            queryset = queryset.filter(
+                country__region__translation_key=data["region"].translation_key
+            )
+        if data.get("year"):
+            queryset = queryset.filter(attacked_on__year=data["year"])
+        if data.get("role"):
+            queryset = queryset.filter(role=data["role"])
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        return queryset

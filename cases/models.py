@@ -1,0 +1,231 @@
+"""Cases behind the numbers: one record for each person attacked for what they said, with the
+judicial status of the case, dated and sourced, as the monitoring databases keep them (CPJ's
+impunity statuses, UNESCO's "no information received so far").
+
+A case is a page, like the Press Freedom Tracker's incidents: drafts, revisions, scheduling,
+translation and history come from Wagtail. Its status is a series of dated events; the latest
+is the case's status now, kept on the page so listings filter on it.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.search import index
+
+from ifex.core.listing import build_listing
+from ifex.core.models import BasePage
+from ifex.core.pages import specific_pages
+
+from .choices import Role, Status
+from .listing import CaseFilterForm, CaseQuerySet, years_with_cases
+
+# What text a withheld name must stay out of: everything a reader, a search engine or a link
+# preview can see of the page.
+PUBLIC_TEXT_FIELDS = ("title", "slug", "seo_title", "search_description", "teaser", "summary")
+
+
+class CasePage(BasePage):
+    person_name = models.CharField(
+        _("name"),
+        max_length=255,
+        help_text=_("The person's name, as staff know it. Shown to readers unless withheld."),
+    )
+    name_withheld = models.BooleanField(
+        _("withhold the name from the public"),
+        default=False,
+        help_text=_(
+            "For a living person at risk: readers see “Name withheld”; staff still see the name."
+        ),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    attacked_on = models.DateField(_("date of the attack"))
+    country = models.ForeignKey(
+        "core.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
+    )
+    summary = RichTextField(
+        _("what happened"), features=["bold", "italic", "link", "ol", "ul"], blank=True
+    )
+    # The latest status event's, kept here by save() so listings filter and count on it.
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NO_INFORMATION
+    )
+    status_confirmed_on = models.DateField(_("status last confirmed"), null=True, blank=True)
+
+    content_panels = [
+        *BasePage.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("person_name"), FieldPanel("name_withheld")], heading=_("The person")
+        ),
+        FieldPanel("role"),
+        FieldPanel("attacked_on"),
+        FieldPanel("country"),
+        FieldPanel("teaser"),
+        FieldPanel("summary"),
+        InlinePanel(
+            "status_events",
+            heading=_("Judicial status, dated"),
+            label=_("status"),
+            min_num=1,
+            help_text=_("Each time the status is confirmed or changes: the latest one is shown."),
+        ),
+        InlinePanel("reports", heading=_("Articles and joint statements about the case")),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("summary"),
+        index.FilterField("status"),
+        index.RelatedFields("country", [index.SearchField("name")]),
+    ]
+
+    parent_page_types = ["cases.CaseIndexPage"]
+    subpage_types = []
+    objects = PageManager.from_queryset(CaseQuerySet)()
+    listing_date_field = "attacked_on"  # the year filter of search
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [models.Index(fields=["-attacked_on", "-page_ptr"], name="case_newest")]
+
+    @property
+    def public_name(self) -> str:
+        return _("Name withheld") if self.name_withheld else self.person_name
+
+    @property
+    def kind_label(self):
+        return _("Case")
+
+    @property
+    def date(self):
+        """The date listings and search results show."""
+        return self.attacked_on
+
+    def status_history(self) -> list:
+        """Oldest first, as readers follow a case."""
+        return sorted(
+            self.status_events.all(), key=lambda event: (event.confirmed_on, event.pk or 0)
+        )
+
+    def save(self, *args, **kwargs):
+        history = self.status_history()
+        if history:
+            self.status, self.status_confirmed_on = history[-1].status, history[-1].confirmed_on
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.name_withheld and self.person_name.strip():
+            self.refuse_the_name_in_public_text()
+
+    def refuse_the_name_in_public_text(self):
+        words = [word for word in re.split(r"\W+", self.person_name.casefold()) if len(word) > 2]
+        errors = {}
+        for field in PUBLIC_TEXT_FIELDS:
+            text = strip_tags(str(getattr(self, field) or "")).casefold()
+            text = text.replace("-", " ") if field == "slug" else text
+            if any(re.search(rf"\b{re.escape(word)}\b", text) for word in words):
+                errors[field] = _(
+                    "The name is withheld: take it out of this field, readers would see it here."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["history"] = self.status_history()
+        reports = self.reports.select_related("page").order_by("sort_order", "pk")
+        context["reports"] = specific_pages([report.page for report in reports])
+        return context
+
+
+class CaseStatusEvent(Orderable):
+    """The case's judicial status on a date, and who said so."""
+
+    case = ParentalKey(CasePage, on_delete=models.CASCADE, related_name="status_events")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    confirmed_on = models.DateField(_("confirmed on"))
+    source_name = models.CharField(_("source"), max_length=255)
+    source_url = models.URLField(_("source link"), blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    panels = ["status", "confirmed_on", "source_name", "source_url", "note"]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("status event")
+        verbose_name_plural = _("status events")
+
+
+class CaseReport(Orderable):
+    """An article or joint statement about the case."""
+
+    case = ParentalKey(CasePage, on_delete=models.CASCADE, related_name="reports")
+    page = models.ForeignKey(
+        Page, verbose_name=_("page"), on_delete=models.CASCADE, related_name="case_reports"
+    )
+
+    panels = [PageChooserPanel("page", ["articles.ArticlePage", "articles.JointStatementPage"])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+
+def cases_concerning(page) -> list:
+    """The live cases an article or statement is about, in its language, newest first."""
+    return list(
+        CasePage.objects.live()
+        .public()
+        .filter(reports__page=page)
+        .select_related("country")
+        .order_by("-attacked_on", "-pk")
+        .distinct()
+    )
+
+
+class CaseIndexPage(RoutablePageMixin, BasePage):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*BasePage.content_panels, "intro"]
+    subpage_types = ["cases.CasePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("case index")
+
+    def get_cached_paths(self):
+        return ["/", "/csv/", "/json/"]
+
+    def cases(self):
+        return CasePage.objects.for_listing().descendant_of(self)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["listing"] = build_listing(
+            request,
+            self.cases(),
+            listing_key=f"page:{self.pk}",
+            years=years_with_cases(),
+            per_page=50,
+            form_class=CaseFilterForm,
+        )
+        return context
+
+    @path("csv/", name="cases_csv")
+    def cases_csv(self, request):
+        from .downloads import cases_download
+
+        return cases_download(request, self, "csv")
+
+    @path("json/", name="cases_json")
+    def cases_json(self, request):
+        from .downloads import cases_download
+
+        return cases_download(request, self, "json")
