@@ -94,11 +94,8 @@ system-packages:
 
 browser: system-packages
 
-# Two workers (pytest-xdist): each test file on one of them (tests/conftest.py), so the suite
-# takes about half as long on a two-core machine. TEST_WORKERS=0 runs it in one process.
-TEST_WORKERS ?= 2
 test: install lint system-packages messages
-	$(BIN)/python -m pytest --numprocesses $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest
 
 # Served speed and memory, at demo size and with 10,000 articles (its own database, ifex_bench,
 # and var/bench/); wrk measures (Debian package, installed when missing). See ifex/bench.py.

@@ -40,6 +40,8 @@ class ImpunityFigureForm(WagtailAdminModelForm):
             missing["out_of"] = _("Enter what the ratio is out of, such as 10.")
         if kind == kinds.LIVE and not data.get("live_count"):
             missing["live_count"] = _("Choose which count the site keeps for this figure.")
+        if kind == kinds.CASES and not data.get("cases_measure"):
+            missing["cases_measure"] = _("Choose what to count in the cases.")
         if counted:
             if not data.get("source_name"):
                 missing["source_name"] = _("Name the source of the figure.")

@@ -20,6 +20,9 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from cases.choices import Role
+from cases.counts import MEASURES as CASE_MEASURES
+from cases.counts import CaseCount
 from ifex.core.models import BasePage, Organisation
 
 from .blocks import CampaignStreamBlock
@@ -140,6 +143,7 @@ class ImpunityFigure(
         COUNT = "count", _("A number, such as 1,700")
         RATIO = "ratio", _("A ratio, such as 9 out of 10")
         LIVE = "live", _("A live count the site keeps itself")
+        CASES = "cases", _("Computed from the site's cases")
 
     name = models.CharField(
         _("name"), max_length=100, help_text=_("For the admin only, such as 'Journalists killed'.")
@@ -156,6 +160,26 @@ class ImpunityFigure(
     )
     live_count = models.CharField(
         _("live count"), max_length=50, choices=live_count_choices(), blank=True
+    )
+    cases_measure = models.CharField(
+        _("what to count"), max_length=20, choices=CASE_MEASURES, blank=True
+    )
+    cases_since = models.PositiveSmallIntegerField(
+        _("attacked in or since"),
+        null=True,
+        blank=True,
+        help_text=_("A year, such as 2006; empty counts every case."),
+    )
+    cases_country = models.ForeignKey(
+        "core.Country",
+        verbose_name=_("only in this country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cases_role = models.CharField(
+        _("only of this role"), max_length=20, choices=Role.choices, blank=True
     )
     sentence = models.CharField(
         _("sentence"),
@@ -180,6 +204,10 @@ class ImpunityFigure(
         "value": (Kind.COUNT, Kind.RATIO),
         "out_of": (Kind.RATIO,),
         "live_count": (Kind.LIVE,),
+        "cases_measure": (Kind.CASES,),
+        "cases_since": (Kind.CASES,),
+        "cases_country": (Kind.CASES,),
+        "cases_role": (Kind.CASES,),
     }
 
     panels = [
@@ -229,13 +257,26 @@ class ImpunityFigure(
         if errors:
             raise ValidationError(errors)
 
-    @property
+    @cached_property
     def live_source(self):
-        return LIVE_COUNTS.get(self.live_count) if self.kind == self.Kind.LIVE else None
+        """What the site counts itself for this figure, if anything: it is never stale."""
+        if self.kind == self.Kind.LIVE:
+            return LIVE_COUNTS.get(self.live_count)
+        if self.kind == self.Kind.CASES and self.cases_measure:
+            return CaseCount(
+                self.cases_measure, self.cases_since, self.cases_country, self.cases_role
+            )
+        return None
 
     @cached_property
     def current_value(self) -> int | None:
         return self.live_source.count() if self.live_source else self.value
+
+    @cached_property
+    def current_out_of(self) -> int | None:
+        if self.kind == self.Kind.CASES:
+            return self.live_source.out_of() if self.live_source else None
+        return self.out_of if self.kind == self.Kind.RATIO else None
 
     @property
     def display_value(self) -> str:
@@ -243,12 +284,19 @@ class ImpunityFigure(
         if value is None:
             return ""
         formatted = number_format(value, force_grouping=True)
-        if self.kind == self.Kind.RATIO:
+        if self.current_out_of is not None:
             return _("%(value)s out of %(out_of)s") % {
                 "value": formatted,
-                "out_of": number_format(self.out_of, force_grouping=True),
+                "out_of": number_format(self.current_out_of, force_grouping=True),
             }
         return formatted
+
+    @property
+    def display_method_note(self) -> str:
+        """Staff's note; for a figure computed from the cases, exactly what was counted."""
+        if self.kind == self.Kind.CASES and self.live_source:
+            return self.live_source.method_note()
+        return self.method_note
 
     @property
     def display_source_name(self) -> str:
@@ -339,22 +387,27 @@ class FigurePublication(models.Model):
 
     @classmethod
     def record(cls, figure: ImpunityFigure, published_at, user=None) -> "FigurePublication":
+        """The figure as readers see it now. A live count is recorded as counted live; a
+        figure computed from the cases with the value it has at that moment."""
         language = figure.locale.language_code
+        live = figure.kind == ImpunityFigure.Kind.LIVE
         with translation.override(language):  # "9 sur 10" and "1 700" in the French record
-            display_value = "" if figure.live_source else figure.display_value
+            display_value = "" if live else figure.display_value
+            method_note = figure.display_method_note
+            source_name = str(figure.display_source_name)
         return cls.objects.create(
             figure_id=figure.pk,
             figure_name=figure.name,
             language=language,
             kind=figure.kind,
-            value=figure.value,
-            out_of=figure.out_of,
+            value=None if live else figure.current_value,
+            out_of=figure.current_out_of,
             display_value=display_value,
             sentence=figure.sentence,
-            source_name=figure.display_source_name,
+            source_name=source_name,
             source_url=figure.source_url,
-            as_of=figure.as_of,
-            method_note=figure.method_note,
+            as_of=figure.display_as_of if not live else figure.as_of,
+            method_note=method_note,
             published_at=published_at,
             published_by=user,
             published_by_name=user.get_username() if user else "",

@@ -7,8 +7,11 @@ fires when a publish is only scheduled.
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models.signals import post_save
+from django.utils import timezone
 from wagtail.models import ModelLogEntry
+from wagtail.signals import page_published, page_unpublished
 from wagtail_localize.fields import copy_synchronised_fields
 
 from .models import FigurePublication, ImpunityFigure
@@ -38,5 +41,27 @@ def publish_with_translations(figure, user):
         translation.save_revision(user=user).publish(user=user)
 
 
+def cases_changed(sender, instance, **kwargs):
+    transaction.on_commit(record_changed_case_figures)
+
+
+def record_changed_case_figures():
+    """A figure computed from the cases changes when a case is published or unpublished: its
+    public record gets the new value, as if staff had published it (by no one), so the record
+    holds every value readers saw."""
+    now = timezone.now()
+    for figure in ImpunityFigure.objects.filter(kind=ImpunityFigure.Kind.CASES, live=True):
+        last = FigurePublication.objects.filter(figure=figure).order_by("published_at", "pk").last()
+        now_shown = (figure.current_value, figure.current_out_of)
+        if last is None or (last.value, last.out_of) != now_shown:
+            FigurePublication.record(figure, now)
+
+
 def connect():
+    from cases.models import CasePage
+
     post_save.connect(record_publication, sender=ModelLogEntry, dispatch_uid="figure_record")
+    page_published.connect(cases_changed, sender=CasePage, dispatch_uid="figures_case_published")
+    page_unpublished.connect(
+        cases_changed, sender=CasePage, dispatch_uid="figures_case_unpublished"
+    )

@@ -19,8 +19,9 @@ class CasePageFactory(PublishedPageFactory):
     title = factory.LazyAttribute(lambda case: case.person_name)
     person_name = factory.Sequence(lambda n: f"Demo Person {n}")
     role = Role.JOURNALIST
+    # Some day from 2000 to 2024, different for each case (never in the future, however many).
     attacked_on = factory.Sequence(
-        lambda n: datetime.date(2010, 1, 1) + datetime.timedelta(days=97 * n)
+        lambda n: datetime.date(2000, 1, 1) + datetime.timedelta(days=97 * n % 9000)
     )
     country = factory.SubFactory(CountryFactory)
     summary = "<p>Demo case: shot on the way home from the newsroom.</p>"

@@ -170,14 +170,7 @@ def login_as(client, django_user_model):
 def pytest_collection_modifyitems(items):
     """pytest-django makes the test database only when a collected test asks for one; a test
     that copies the migrated template asks too, or the copy would be of the site's own
-    database (running test_cluster.py alone did exactly that).
-
-    Under pytest-xdist (`make test` runs two workers), each file goes whole to one worker, so a
-    module's servers start once; the tests of the demo site (`make run`, seeded in four
-    languages) all go to the same worker, which starts it once."""
+    database (running test_cluster.py alone did exactly that)."""
     for item in items:
-        fixtures = getattr(item, "fixturenames", ())
-        if "migrated_template" in fixtures:
+        if "migrated_template" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.django_db)
-        group = "demo_site" if "demo_site" in fixtures else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))

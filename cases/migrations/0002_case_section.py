@@ -4,6 +4,7 @@ they add, edit and publish cases, as they do the figures."""
 import importlib
 
 from django.db import migrations
+from django.utils import timezone
 
 sections = importlib.import_module("campaigns.migrations.0004_site_sections")
 roles = importlib.import_module("campaigns.migrations.0005_editorial_roles")
@@ -36,6 +37,8 @@ def create_case_section(apps, schema_editor):
             locale_id=home.locale_id,
             live=True,
             show_in_menus=True,
+            first_published_at=timezone.now(),
+            last_published_at=timezone.now(),
         )
         Page.objects.filter(pk=home.pk).update(numchild=siblings.count())
     staff = Group.objects.filter(name=roles.CAMPAIGN_STAFF).first()

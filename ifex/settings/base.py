@@ -321,6 +321,9 @@ WAGTAILDOCS_SERVE_METHOD = None
 # One rendition must fit the worker's memory budget: 25 megapixels (a 24 MP camera) decode to
 # about 100 MB; larger uploads are refused with a clear message.
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("IMAGE_MAX_PIXELS", 25_000_000)
+# libavif's encoder speed for AVIF renditions: 0 (smallest files, slowest) to 10
+# (ifex/core/renditions.py).
+AVIF_ENCODER_SPEED = env_int("AVIF_ENCODER_SPEED", 8)
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("IMAGE_MAX_UPLOAD_MB", 15) * 1024 * 1024
 WAGTAILIMAGES_IMAGE_FORM_BASE = "ifex.core.images.SiteImageForm"
 WAGTAILIMAGES_IMAGE_MODEL = "core.SiteImage"

@@ -18,7 +18,7 @@ from tests.support import fetch
 
 axe = Axe()
 PUBLISHED = re.compile(r"published", re.IGNORECASE)
-RACE_ATTEMPTS = 6
+RACE_ATTEMPTS = 4
 
 
 class StaffMember:

@@ -297,10 +297,11 @@ EXPECTED_PERMISSIONS = {
             "wagtail_localize.submit_translation",
         },
         "pages": {
-            ("campaigns", "add"),
-            ("campaigns", "change"),
-            ("campaigns", "publish"),
-            ("campaigns", "lock"),
+            *(
+                (section, action)
+                for section in ("campaigns", "cases")
+                for action in ("add", "change", "publish", "lock")
+            ),
         },
         "collections": {
             "wagtailimages.add_image",

@@ -71,3 +71,19 @@ def test_publishing_a_page_queues_its_hero_and_body_images(
 
     assert made_for(hero) >= set(PUBLIC_RENDITION_SPECS)
     assert made_for(in_body) >= set(PUBLIC_RENDITION_SPECS)
+
+
+def test_avif_renditions_are_encoded_at_the_faster_speed(monkeypatch):
+    from PIL import AvifImagePlugin
+
+    encode = AvifImagePlugin._save
+    speeds = []
+
+    def spy(image, fp, filename):
+        speeds.append(image.encoderinfo.get("speed"))
+        encode(image, fp, filename)
+
+    monkeypatch.setattr(AvifImagePlugin, "_save", spy)
+    rendition = picture().get_rendition("format-avif|width-320")
+    assert rendition.file.name.endswith(".avif")
+    assert speeds == [8]

@@ -29,6 +29,8 @@ def edited(**fields):
             [("link", {"name": "Mastodon", "url": "https://social.example.org/@network"})]
         ),
         "default_share_image": "",
+        "data_licence": "CC BY 4.0",
+        "data_licence_url": "https://creativecommons.org/licenses/by/4.0/",
     }
     data.update(fields)
     return nested_form_data(data)
