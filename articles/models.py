@@ -14,6 +14,7 @@ from ifex.core.blocks import BodyStreamBlock
 from ifex.core.listing import build_listing, years_with_pages
 from ifex.core.models import BasePage
 
+from .downloads import signatures_download
 from .feeds import NewsFeed
 from .forms import NewsPageForm
 from .listing import NewsPageQuerySet, StatementQuerySet, related_pages
@@ -226,6 +227,22 @@ class StatementIndexPage(NewsIndexPage):
     subpage_types = ["articles.JointStatementPage"]
     listed_model = JointStatementPage
     template = "articles/news_index_page.html"
+
+    def get_cached_paths(self):
+        return [*super().get_cached_paths(), "/csv/", "/json/"]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["downloads_of"] = _("the signatures of these statements")
+        return context
+
+    @path("csv/", name="signatures_csv")
+    def signatures_csv(self, request):
+        return signatures_download(request, self, "csv")
+
+    @path("json/", name="signatures_json")
+    def signatures_json(self, request):
+        return signatures_download(request, self, "json")
 
     class Meta:
         verbose_name = _("joint statement index")

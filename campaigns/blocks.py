@@ -8,6 +8,7 @@ from wagtail.blocks import StructBlockValidationError
 from wagtail.models import Page
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from cases.charts import CHARTS, case_chart
 from ifex.core.blocks import BodyStreamBlock
 from ifex.core.languages import active_locale_id
 
@@ -180,9 +181,28 @@ class JointStatementsBlock(blocks.StructBlock):
         return context
 
 
+class CaseChartBlock(blocks.StructBlock):
+    chart = blocks.ChoiceBlock(choices=list(CHARTS.items()), label=_("Chart"), default="status")
+
+    class Meta:
+        icon = "table"
+        label = _("Chart of the cases")
+        description = _("The published cases by year, country or status, with the numbers.")
+        preview_value = {"chart": "status"}
+        template = "campaigns/blocks/case_chart_block.html"
+
+    def get_context(self, value, parent_context=None):
+        from cases.models import CasePage
+
+        context = super().get_context(value, parent_context)
+        context["chart"] = case_chart(CasePage.objects.live().public(), value["chart"])
+        return context
+
+
 class CampaignStreamBlock(BodyStreamBlock):
     stats = StatsBlock()
     featured = FeaturedContentBlock()
     latest = LatestContentBlock()
     call_to_action = CallToActionBlock()
     statements = JointStatementsBlock()
+    case_chart = CaseChartBlock()

@@ -2,17 +2,11 @@
 with the licence, how to cite it, and, for a filtered download, that it is not the whole set.
 A withheld name is "Name withheld" here as on every public page."""
 
-import csv
-import io
-import json
-
-from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ifex.core.languages import name_in_readers_language
-from ifex.core.listing import chosen_filters, filter_listing
-from ifex.core.models import SiteSettings
+from ifex.core.listing import filter_listing
+from ifex.core.open_data import download, listing_provenance
 
 from .listing import CaseFilterForm, years_with_cases
 
@@ -55,68 +49,15 @@ def case_rows(request, cases) -> list[dict]:
     return rows
 
 
-def provenance(request, index, form) -> dict:
-    settings = SiteSettings.for_request(request)
-    chosen = chosen_filters(form)
-    filtered = _("Filtered: %(filters)s. Not the complete set of cases.") % {
-        "filters": "; ".join(f"{label}: {value}" for _, label, value in chosen)
-    }
-    return {
-        "title": f"{settings.organisation_name}: {index.title}",
-        "source": request.build_absolute_uri(index.url),
-        "licence": settings.data_licence,
-        "licence_url": settings.data_licence_url,
-        "citation": _("%(network)s, %(title)s, %(address)s, downloaded on %(date)s.")
-        % {
-            "network": settings.organisation_name,
-            "title": index.title,
-            "address": request.build_absolute_uri(request.get_full_path()),
-            "date": timezone.localdate().isoformat(),
-        },
-        "filtered": bool(chosen),
-        "filters": {label: value for _, label, value in chosen},
-        "note": filtered if chosen else _("The complete set of published cases."),
-    }
-
-
-def cases_download(request, index, file_format: str) -> HttpResponse:
+def cases_download(request, index, file_format: str):
     form, _params, cases = filter_listing(
         request,
         index.cases().prefetch_related("status_events"),
         years=years_with_cases(),
         form_class=CaseFilterForm,
     )
-    about = provenance(request, index, form)
+    about = listing_provenance(
+        request, index, form, complete_note=_("The complete set of published cases.")
+    )
     rows = case_rows(request, cases)
-    name = "cases-filtered" if about["filtered"] else "cases"
-    if file_format == "json":
-        body = json.dumps(
-            {**about, "count": len(rows), "cases": rows}, ensure_ascii=False, indent=1
-        )
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    else:
-        response = HttpResponse(as_csv(about, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
-    return response
-
-
-def as_csv(about, rows) -> str:
-    """Lines starting with # say what the file is (most tools skip them: pandas' comment="#");
-    then one header line and a line per case."""
-    out = io.StringIO()
-    licence = _("Licence: %(licence)s %(address)s") % {
-        "licence": about["licence"],
-        "address": about["licence_url"],
-    }
-    cite = _("Cite as: %(citation)s") % {"citation": about["citation"]}
-    for line in (about["title"], about["note"], licence, cite):
-        out.write(f"# {line}\n")
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({key: inert(value) for key, value in row.items()} for row in rows)
-    return out.getvalue()
-
-
-def inert(value: str) -> str:
-    """A cell a spreadsheet would run as a formula (=, +, -, @) is kept as text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return download(about, rows, COLUMNS, name="cases", key="cases", file_format=file_format)

@@ -24,6 +24,7 @@ from ifex.core.listing import build_listing
 from ifex.core.models import BasePage
 from ifex.core.pages import specific_pages
 
+from .charts import CHARTS, case_chart
 from .choices import Role, Status
 from .listing import CaseFilterForm, CaseQuerySet, years_with_cases
 
@@ -216,6 +217,8 @@ class CaseIndexPage(RoutablePageMixin, BasePage):
             per_page=50,
             form_class=CaseFilterForm,
         )
+        filtered = context["listing"].page.paginator.object_list
+        context["charts"] = [case_chart(filtered, key) for key in CHARTS]
         return context
 
     @path("csv/", name="cases_csv")

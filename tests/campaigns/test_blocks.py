@@ -47,5 +47,6 @@ def test_each_block_previews_with_sample_content(name, article_index, statement_
         "heading": "What the investigation found",
         "pull_quote": "licence to kill again",
         "paragraph": "unpunished",
+        "case_chart": "Cases by judicial status",
     }[name]
     assert expected in html

@@ -104,7 +104,7 @@ def test_a_download_holds_exactly_what_the_index_lists(client, case_index, mexic
     )
     assert [case["name"] for case in as_json["cases"]] == listed
     assert as_csv["Content-Disposition"] == 'attachment; filename="cases-filtered.csv"'
-    assert "# Filtered: Country: Mexico. Not the complete set of cases." in as_csv.content.decode()
+    assert "# Filtered: Country: Mexico. Not the complete set." in as_csv.content.decode()
     assert as_json["filtered"] is True and as_json["filters"] == {"Country": "Mexico"}
     assert as_json["licence"] == "CC BY 4.0" and "downloaded on" in as_json["citation"]
 
@@ -254,3 +254,45 @@ def test_a_case_page_costs_the_same_however_long_its_history(client, case_index,
         client.get(case.url)
         counts.append(uncached_get(client, case.url)[1])
     assert counts[0] == counts[1] <= 15
+
+
+def chart_rows(html, key) -> list[tuple[str, str]]:
+    section = html.split(f'id="chart-{key}-title"')[1].split("</figure>")[0]
+    return re.findall(r'<tr><th scope="row">([^<]+)</th><td>(\d+)</td></tr>', section)
+
+
+def test_the_index_charts_the_cases_it_lists(client, case_index, mexico, philippines):
+    for year, country, status in [
+        (2016, mexico, Status.COMPLETE_IMPUNITY),
+        (2016, mexico, Status.COMPLETE_IMPUNITY),
+        (2019, mexico, Status.FULL_JUSTICE),
+        (2019, philippines, Status.COMPLETE_IMPUNITY),
+    ]:
+        CasePageFactory(
+            parent=case_index,
+            country=country,
+            attacked_on=datetime.date(year, 3, 1),
+            statuses=[(status, datetime.date(2020, 1, 1))],
+        )
+    html = client.get(case_index.url).content.decode()
+    assert chart_rows(html, "year") == [("2016", "2"), ("2019", "2")]
+    assert chart_rows(html, "country") == [("Mexico", "3"), ("Philippines", "1")]
+    assert ("Complete impunity", "3") in chart_rows(html, "status")
+    assert ("No information", "0") in chart_rows(html, "status")
+    assert '<svg class="chart__svg" role="img" aria-labelledby="chart-status-title"' in html
+
+    mexican = client.get(case_index.url, {"country": "mx"}).content.decode()
+    assert chart_rows(mexican, "country") == [("Mexico", "3")]
+    assert ("Complete impunity", "2") in chart_rows(mexican, "status")
+
+
+def test_a_campaign_page_shows_a_chart_of_the_cases(client, case_index, campaign_index, mexico):
+    from campaigns.factories import CampaignPageFactory
+    from ifex.core.factories import stream_data
+
+    CasePageFactory(parent=case_index, country=mexico)
+    campaign = CampaignPageFactory(
+        parent=campaign_index, body=stream_data([("case_chart", {"chart": "country"})])
+    )
+    html = client.get(campaign.url).content.decode()
+    assert chart_rows(html, "country") == [("Mexico", "1")]

@@ -1,0 +1,85 @@
+"""Downloads of the site's records as open data, CSV or JSON: each says what it is, where it
+comes from, its licence (a site setting) and how to cite it, and, when filtered, that it is
+not the complete set."""
+
+import csv
+import io
+import json
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import SiteSettings
+
+FORMATS = ("csv", "json")
+
+
+def provenance(request, title: str, source_url: str, *, filters=(), complete_note="") -> dict:
+    """`filters`: (label, value) of each filter applied to what is downloaded."""
+    settings = SiteSettings.for_request(request)
+    filtered_note = _("Filtered: %(filters)s. Not the complete set.") % {
+        "filters": "; ".join(f"{label}: {value}" for label, value in filters)
+    }
+    return {
+        "title": f"{settings.organisation_name}: {title}",
+        "source": request.build_absolute_uri(source_url),
+        "licence": settings.data_licence,
+        "licence_url": settings.data_licence_url,
+        "citation": _("%(network)s, %(title)s, %(address)s, downloaded on %(date)s.")
+        % {
+            "network": settings.organisation_name,
+            "title": title,
+            "address": request.build_absolute_uri(request.get_full_path()),
+            "date": timezone.localdate().isoformat(),
+        },
+        "filtered": bool(filters),
+        "filters": dict(filters),
+        "note": filtered_note if filters else str(complete_note),
+    }
+
+
+def listing_provenance(request, index, form, *, complete_note) -> dict:
+    """For a download of what an index page lists with the request's filters (`form`)."""
+    from .listing import chosen_filters
+
+    filters = [(label, value) for _name, label, value in chosen_filters(form)]
+    return provenance(request, index.title, index.url, filters=filters, complete_note=complete_note)
+
+
+def download(about: dict, rows: list[dict], columns, *, name: str, key: str, file_format: str):
+    """The response: JSON with `about`, the count and the rows under `key`, or CSV."""
+    if about["filtered"]:
+        name = f"{name}-filtered"
+    if file_format == "json":
+        body = json.dumps({**about, "count": len(rows), key: rows}, ensure_ascii=False, indent=1)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    else:
+        response = HttpResponse(
+            as_csv(about, rows, columns), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response
+
+
+def as_csv(about, rows, columns) -> str:
+    """Lines starting with # say what the file is (most tools skip them: pandas' comment="#");
+    then one header line and a line per record."""
+    out = io.StringIO()
+    licence = _("Licence: %(licence)s %(address)s") % {
+        "licence": about["licence"],
+        "address": about["licence_url"],
+    }
+    cite = _("Cite as: %(citation)s") % {"citation": about["citation"]}
+    for line in (about["title"], about["note"], licence, cite):
+        out.write(f"# {line}\n")
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({key: inert(value) for key, value in row.items()} for row in rows)
+    return out.getvalue()
+
+
+def inert(value) -> str:
+    """A cell a spreadsheet would run as a formula (=, +, -, @) is kept as text."""
+    value = "" if value is None else str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

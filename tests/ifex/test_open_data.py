@@ -1,0 +1,67 @@
+"""The figures' public record and the joint statements' signatures as open data: CSV and JSON
+of what the site shows, with the licence, the citation and, when filtered, a note saying so."""
+
+import csv
+import datetime
+import io
+import json
+
+import pytest
+
+from articles.factories import JointStatementPageFactory
+from articles.models import Signatory
+from campaigns.factories import ImpunityFigureFactory
+from ifex.core.factories import CountryFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def csv_rows(response) -> list[dict]:
+    lines = [line for line in io.StringIO(response.content.decode()) if not line.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+def test_the_figures_record_downloads_with_every_published_value(client):
+    figure = ImpunityFigureFactory(name="Killed", value=1700, as_of=datetime.date(2026, 1, 1))
+    figure.value = 1701
+    figure.save_revision().publish()
+
+    rows = csv_rows(client.get("/how-we-count/csv/"))
+    assert [(row["figure"], row["value_as_shown"], row["source"]) for row in rows] == [
+        ("Killed", "1,700", "UNESCO Observatory of Killed Journalists"),
+        ("Killed", "1,701", "UNESCO Observatory of Killed Journalists"),
+    ]
+    as_json = client.get("/how-we-count/json/")
+    assert as_json["Content-Disposition"] == 'attachment; filename="figures.json"'
+    record = json.loads(as_json.content)
+    assert [row["value"] for row in record["publications"]] == [1700, 1701]
+    assert record["licence"] == "CC BY 4.0" and record["filtered"] is False
+    assert "downloaded on" in record["citation"]
+    page = client.get("/how-we-count/").content.decode()
+    assert 'href="/how-we-count/csv/"' in page and 'href="/how-we-count/json/"' in page
+
+
+def test_signatures_download_for_the_statements_listed(client, statement_index):
+    mexico, haiti = CountryFactory(iso_code="MX"), CountryFactory(iso_code="HT")
+    member = OrganisationFactory(name="=Press Union", is_member=True, website="")
+    in_mexico = JointStatementPageFactory(
+        parent=statement_index, title="Mexico", countries=[mexico]
+    )
+    Signatory.objects.create(page=in_mexico, organisation=member, sort_order=0)
+    Signatory.objects.create(page=in_mexico, name="Friends of the press", sort_order=1)
+    in_haiti = JointStatementPageFactory(parent=statement_index, title="Haiti", countries=[haiti])
+    Signatory.objects.create(page=in_haiti, name="Haitian reporters", sort_order=0)
+
+    response = client.get(statement_index.url + "csv/", {"country": "mx"})
+    assert response["Content-Disposition"] == 'attachment; filename="statements-filtered.csv"'
+    assert "# Filtered: Country: " in response.content.decode()
+    rows = csv_rows(response)
+    assert [(row["statement"], row["signatory"], row["member_of_the_network"]) for row in rows] == [
+        ("Mexico", "'=Press Union", "True"),  # a formula in a name stays text
+        ("Mexico", "Friends of the press", "False"),
+    ]
+    everything = json.loads(client.get(statement_index.url + "json/").content)
+    assert everything["count"] == 3 and everything["filtered"] is False
+    listing = client.get(statement_index.url, {"country": "mx"}).content.decode()
+    assert "(filtered, not the complete set)" in listing
+    assert f'href="{statement_index.url}csv/?country=mx"' in listing
