@@ -318,8 +318,9 @@ class ImpunityFigure(
         return "campaigns/previews/impunity_figure.html"
 
     def cached_paths(self) -> list[str]:
-        """Beyond the pages that show it: the public history of every figure (a CDN purges)."""
-        return [reverse("figure_history")]
+        """Beyond the pages that show it: the public history of every figure and the figure's
+        widget (a CDN purges them)."""
+        return [reverse("figure_history"), reverse("figure_widget", args=[self.pk])]
 
 
 class FigurePublication(models.Model):

@@ -7,6 +7,7 @@ from ifex.core.open_data import FORMATS
 from . import views
 
 urlpatterns = [
+    path("embed/figures/<int:pk>/", views.figure_widget, name="figure_widget"),
     path(_("how-we-count/"), views.figure_history, name="figure_history"),
     *(
         path(

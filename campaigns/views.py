@@ -1,20 +1,30 @@
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from ifex.core.open_data import download, provenance
 
+from .blocks import in_readers_language
 from .history import published_figures_history
+from .models import ImpunityFigure
 
 
 @require_safe
 def figure_history(request):
+    histories = published_figures_history()
+    for history in histories:
+        if history.figure:  # what partners paste to show it (the embed code)
+            widget = reverse("figure_widget", args=[history.figure.pk])
+            history.widget_url = request.build_absolute_uri(widget)
+            record = f"{reverse('figure_history')}#{history.anchor}"
+            history.record_url = request.build_absolute_uri(record)
     return render(
         request,
         "campaigns/figure_history.html",
         {
-            "histories": published_figures_history(),
+            "histories": histories,
             "share_title": _("How we count"),
             "share_description": _(
                 "Every published value of the impunity figures, with its source and date."
@@ -73,3 +83,16 @@ def figure_history_download(request, file_format):
     return download(
         about, rows, FIGURE_COLUMNS, name="figures", key="publications", file_format=file_format
     )
+
+
+@require_safe
+@xframe_options_exempt
+def figure_widget(request, pk):
+    """One published figure, for other sites to show in a frame: the only address of the site
+    any origin may frame. Value, sentence, source and date, and a link to how it is counted;
+    no script, so it shows with JavaScript off."""
+    figure = get_object_or_404(ImpunityFigure.objects.filter(live=True), pk=pk)
+    [figure] = in_readers_language([figure])
+    response = render(request, "campaigns/figure_widget.html", {"figure": figure})
+    response._csp_replace = {"frame-ancestors": ["*"]}
+    return response

@@ -1,3 +1,5 @@
+import contextlib
+import threading
 import uuid
 from types import SimpleNamespace
 
@@ -47,7 +49,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def migrated_template(django_db_setup):
     """A database as `migrate` leaves it, to copy for the servers the tests start: their
     `migrate` then finds nothing to do (28 s of CPU less each). One server, `test_faults`' own
-    PostgreSQL, still starts from nothing, as on a new machine."""
+    PostgreSQL, still starts from nothing, as on a new machine (`faults_database`)."""
     return MIGRATED_TEMPLATE
 
 
@@ -87,13 +89,97 @@ def in_english():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+class Prepared:
+    """A server a later test needs, started on a thread while other tests run: the tests keep
+    one of the machine's two cores busy, and starting `make run` (migrations, the demo in four
+    languages, renditions) takes most of a minute of the other's."""
+
+    def __init__(self, make):
+        self.stack = contextlib.ExitStack()
+        self.made = None
+        self.error = None
+        self.thread = threading.Thread(target=self.make, args=(make,), daemon=True)
+        self.thread.start()
+
+    def make(self, make):
+        try:
+            self.made = make(self.stack)
+        except BaseException as error:  # raised in the test that needs it
+            self.error = error
+
+    def get(self):
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.made
+
+    def close(self):
+        self.thread.join()
+        self.stack.close()
+
+
+# Fixtures prepared ahead when a collected test uses them (pytest_collection_modifyitems).
+PREPARED_AHEAD = {"demo_site", "faults_database"}
+NEEDED_AHEAD = set()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def prepared(request, tmp_path_factory):
+    """What this run's tests will need, started at its first test: {name: Prepared}."""
+    makers = {"demo_site": demo_site_maker, "faults_database": faults_database_maker}
+    started = {}
+
+    def start(name):
+        if name not in started:
+            started[name] = Prepared(makers[name](request, tmp_path_factory))
+        return started[name]
+
+    for name in sorted(NEEDED_AHEAD):
+        start(name)
+    yield start
+    for item in started.values():
+        item.close()
+
+
+def demo_site_maker(request, tmp_path_factory):
+    template = request.getfixturevalue("migrated_template")
+    var_dir = tmp_path_factory.mktemp("var")
+
+    def make(stack):
+        url = stack.enter_context(scratch_database(template))
+        # Up for the whole run now: its periodic jobs (a process each) every five minutes, not
+        # every minute; no test waits for them (test_serve runs the scheduler itself).
+        serving = running_site(url, var_dir, PUBLISH_SCHEDULED_EVERY="300")
+        base, process = stack.enter_context(serving)
+        return SimpleNamespace(base=base, process=process, var_dir=var_dir, database_url=url)
+
+    return make
+
+
+def faults_database_maker(request, tmp_path_factory):
+    """A new machine's first `make run` (its own PostgreSQL, from nothing), stopped once it
+    serves: test_faults starts the site again on it."""
+    folder = tmp_path_factory.mktemp("faults")
+    pgdata, var_dir = folder / "pgdata", folder / "var"
+
+    def make(stack):
+        with running_site(None, var_dir, EMBEDDED_PGDATA=str(pgdata), DEMO_LANGUAGES=""):
+            pass
+        return SimpleNamespace(pgdata=pgdata, var_dir=var_dir)
+
+    return make
+
+
 @pytest.fixture(scope="session")
-def demo_site(tmp_path_factory, migrated_template):
+def demo_site(prepared):
     """`make run` (gunicorn, production settings, demo content) on a database of its own, once
     for the session: the browser tests and the end-to-end checks of `make run` share it."""
-    var_dir = tmp_path_factory.mktemp("var")
-    with scratch_database(migrated_template) as url, running_site(url, var_dir) as (base, process):
-        yield SimpleNamespace(base=base, process=process, var_dir=var_dir, database_url=url)
+    return prepared("demo_site").get()
+
+
+@pytest.fixture(scope="session")
+def faults_database(prepared):
+    return prepared("faults_database").get()
 
 
 @pytest.fixture
@@ -170,7 +256,10 @@ def login_as(client, django_user_model):
 def pytest_collection_modifyitems(items):
     """pytest-django makes the test database only when a collected test asks for one; a test
     that copies the migrated template asks too, or the copy would be of the site's own
-    database (running test_cluster.py alone did exactly that)."""
+    database (running test_cluster.py alone did exactly that). So does one of the demo site's
+    (`prepared` asks for the template; no test names it)."""
     for item in items:
-        if "migrated_template" in getattr(item, "fixturenames", ()):
+        fixtures = getattr(item, "fixturenames", ())
+        if "migrated_template" in fixtures or "demo_site" in fixtures:
             item.add_marker(pytest.mark.django_db)
+        NEEDED_AHEAD.update(PREPARED_AHEAD.intersection(fixtures))

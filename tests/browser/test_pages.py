@@ -1,7 +1,15 @@
 """Every kind of page, on a phone and a desktop: no serious accessibility problem, a screenshot."""
 
+import contextlib
+import http.server
+import re
+import threading
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.support import fetch
 
 PAGES = {
     "home": "/",
@@ -95,3 +103,47 @@ def test_arabic_pages_read_from_right_to_left(page, site_url):
     assert brand["x"] > search["x"], "the site's name starts the header on the right"
     english = page.locator(".language-switcher a[hreflang=en]")
     assert english.get_attribute("href") == "/campaigns/no-impunity/"
+
+
+@contextlib.contextmanager
+def partner_site(body: str):
+    """Another site (another origin: its own port) whose page frames the widget."""
+
+    class Partner(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Partner)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+def test_the_figure_widget_shows_in_another_sites_frame_with_javascript_off(
+    browser, site_url, screenshots_dir
+):
+    record = fetch(site_url + "/how-we-count/")[2]
+    widget = re.search(r'&lt;iframe src="([^"]+)"', record).group(1)
+    frame = (
+        f'<!DOCTYPE html><title>Partner</title><iframe src="{widget}" title="Figure" '
+        'width="360" height="240"></iframe>'
+    )
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    with partner_site(frame) as partner:
+        page.goto(partner)
+        figure = page.frame_locator("iframe").locator("main")
+        expect(figure.locator(".figure__value")).to_have_text(re.compile(r"\d"))
+        expect(figure.locator(".figure__source")).to_contain_text("as of")
+        expect(figure.get_by_role("link", name=re.compile("counts"))).to_be_visible()
+        page.screenshot(path=screenshots_dir / "widget-in-a-partner-page.png")
+    context.close()

@@ -51,13 +51,15 @@ def gunicorn_processes(process):
 
 
 @pytest.fixture
-def site_on_its_own_database(tmp_path):
-    pgdata = tmp_path / "pgdata"
+def site_on_its_own_database(faults_database):
+    """`make run` started again on the PostgreSQL its first start made from nothing (prepared
+    while other tests ran: tests/conftest.py)."""
+    pgdata = faults_database.pgdata
     # publish_scheduled every second: a run is under way whenever Ctrl-C comes.
     # An English-only demo: the outage is the same in every language, and it starts sooner.
     with support.running_site(
         None,
-        tmp_path / "var",
+        faults_database.var_dir,
         EMBEDDED_PGDATA=str(pgdata),
         PUBLISH_SCHEDULED_EVERY="1",
         DEMO_LANGUAGES="",
