@@ -318,9 +318,13 @@ class ImpunityFigure(
         return "campaigns/previews/impunity_figure.html"
 
     def cached_paths(self) -> list[str]:
-        """Beyond the pages that show it: the public history of every figure and the figure's
-        widget (a CDN purges them)."""
-        return [reverse("figure_history"), reverse("figure_widget", args=[self.pk])]
+        """Beyond the pages that show it: the public history of every figure, its downloads and
+        the figure's widget (a CDN purges them)."""
+        return [
+            reverse("figure_history"),
+            *(reverse(f"figure_history_{file_format}") for file_format in ("csv", "json")),
+            reverse("figure_widget", args=[self.pk]),
+        ]
 
 
 class FigurePublication(models.Model):

@@ -254,7 +254,13 @@ def test_publishing_a_figure_purges_the_pages_that_show_it(
     figure_on_home.value = 1712
     with django_capture_on_commit_callbacks(execute=True):
         figure_on_home.save_revision().publish()
-    assert set(cdn) == {"http://localhost/", "http://localhost/how-we-count/"}
+    assert set(cdn) == {
+        "http://localhost/",
+        "http://localhost/how-we-count/",
+        "http://localhost/how-we-count/csv/",
+        "http://localhost/how-we-count/json/",
+        f"http://localhost/embed/figures/{figure_on_home.pk}/",
+    }
 
 
 def test_an_answer_carrying_a_csrf_token_is_never_shared(rf):
