@@ -12,7 +12,7 @@ from ifex.core.languages import name_in_readers_language
 
 from .choices import Status
 
-BAR_HEIGHT, GAP, LABEL_WIDTH, BAR_SPACE, WIDTH = 22, 8, 220, 300, 580
+BAR_HEIGHT, GAP, LABEL_WIDTH, BAR_SPACE, WIDTH = 22, 8, 250, 300, 600
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,10 @@ import psycopg
 import pytest
 
 from tests.support import (
+    MADE_AHEAD,
     create_database,
     drop_database,
+    made_ahead,
     running_site,
     scratch_database,
     server_connection_kwargs,
@@ -118,20 +120,18 @@ class Prepared:
         self.stack.close()
 
 
-# Fixtures prepared ahead when a collected test uses them (pytest_collection_modifyitems).
-PREPARED_AHEAD = {"demo_site", "faults_database"}
+# The made-ahead fixtures a collected test uses (pytest_collection_modifyitems).
 NEEDED_AHEAD = set()
 
 
 @pytest.fixture(scope="session", autouse=True)
 def prepared(request, tmp_path_factory):
     """What this run's tests will need, started at its first test: {name: Prepared}."""
-    makers = {"demo_site": demo_site_maker, "faults_database": faults_database_maker}
     started = {}
 
     def start(name):
         if name not in started:
-            started[name] = Prepared(makers[name](request, tmp_path_factory))
+            started[name] = Prepared(MADE_AHEAD[name](request, tmp_path_factory))
         return started[name]
 
     for name in sorted(NEEDED_AHEAD):
@@ -141,6 +141,7 @@ def prepared(request, tmp_path_factory):
         item.close()
 
 
+@made_ahead("demo_site")
 def demo_site_maker(request, tmp_path_factory):
     template = request.getfixturevalue("migrated_template")
     var_dir = tmp_path_factory.mktemp("var")
@@ -156,6 +157,7 @@ def demo_site_maker(request, tmp_path_factory):
     return make
 
 
+@made_ahead("faults_database")
 def faults_database_maker(request, tmp_path_factory):
     """A new machine's first `make run` (its own PostgreSQL, from nothing), stopped once it
     serves: test_faults starts the site again on it."""
@@ -260,6 +262,7 @@ def pytest_collection_modifyitems(items):
     (`prepared` asks for the template; no test names it)."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
-        if "migrated_template" in fixtures or "demo_site" in fixtures:
+        ahead = set(MADE_AHEAD).intersection(fixtures)
+        if "migrated_template" in fixtures or ahead:
             item.add_marker(pytest.mark.django_db)
-        NEEDED_AHEAD.update(PREPARED_AHEAD.intersection(fixtures))
+        NEEDED_AHEAD.update(ahead)

@@ -31,6 +31,22 @@ BASE_DIR = Path(__file__).resolve().parents[1]
 ROLES = settings.DEMO_ROLE_USERS
 
 
+# Servers a test needs that are started on a thread at the run's first test, while other tests
+# run (tests/conftest.py, `prepared`): {fixture name: maker}. A maker, given the session's
+# request and tmp_path_factory, returns `make(stack)`, which starts the server on the thread
+# (entering what must be stopped at the end of the run into `stack`) and returns the fixture's
+# value.
+MADE_AHEAD = {}
+
+
+def made_ahead(name: str):
+    def register(maker):
+        MADE_AHEAD[name] = maker
+        return maker
+
+    return register
+
+
 # Set for the in-process tests only (Playwright's event loop); never for a server or deploy check.
 TEST_ONLY_VARIABLES = {
     "DJANGO_SETTINGS_MODULE",

@@ -6,7 +6,6 @@ each has its own VAR_DIR, as on two machines. Media are one folder both use (the
 for shared storage; S3-compatible storage is configured, not run, here: see README.md).
 """
 
-import contextlib
 import http.cookiejar
 import json
 import re
@@ -87,12 +86,17 @@ def start_gunicorn(env: dict, var_dir: Path) -> tuple[str, subprocess.Popen]:
     return base, process
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory, migrated_template):
-    support.require_nginx()
-    shared = tmp_path_factory.mktemp("shared")
-    redis_dir = tmp_path_factory.mktemp("redis")
-    with contextlib.ExitStack() as stack:
+@support.made_ahead("cluster")
+def cluster_maker(request, tmp_path_factory):
+    migrated_template = request.getfixturevalue("migrated_template")
+    folders = {
+        name: tmp_path_factory.mktemp(name)
+        for name in ("shared", "redis", "server-a", "server-b", "nginx")
+    }
+    shared, redis_dir = folders["shared"], folders["redis"]
+
+    def make(stack):
+        support.require_nginx()
         database_url = stack.enter_context(support.scratch_database(migrated_template))
         redis_url, redis = stack.enter_context(support.redis_server(redis_dir))
         env = support.child_environment(
@@ -123,7 +127,7 @@ def cluster(tmp_path_factory, migrated_template):
         logins = json.loads((shared / "release" / "demo-logins.json").read_text())
         servers = []
         for name in ("a", "b"):
-            base, process = start_gunicorn(env, tmp_path_factory.mktemp(f"server-{name}"))
+            base, process = start_gunicorn(env, folders[f"server-{name}"])
             stack.callback(support.stop, process)
             servers.append(base)
         proxy = stack.enter_context(
@@ -131,10 +135,10 @@ def cluster(tmp_path_factory, migrated_template):
                 servers,
                 static_root=shared / "static",
                 media_root=shared / "media",
-                run_dir=tmp_path_factory.mktemp("nginx"),
+                run_dir=folders["nginx"],
             )
         )
-        yield Cluster(
+        return Cluster(
             proxy=proxy,
             a=servers[0],
             b=servers[1],
@@ -144,6 +148,13 @@ def cluster(tmp_path_factory, migrated_template):
             redis=redis,
             logins=logins,
         )
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def cluster(prepared):
+    return prepared("cluster").get()
 
 
 class Forms(HTMLParser):

@@ -13,27 +13,40 @@ from tests import support
 from tests.support import fetch
 
 
+@support.made_ahead("site_behind_nginx")
+def site_behind_nginx_maker(request, tmp_path_factory):
+    template = request.getfixturevalue("migrated_template")
+    var_dir, nginx_dir = tmp_path_factory.mktemp("var"), tmp_path_factory.mktemp("nginx")
+
+    def make(stack):
+        support.require_nginx()
+        database_url = stack.enter_context(support.scratch_database(template))
+        app_base, _ = stack.enter_context(
+            support.running_site(
+                database_url,
+                var_dir,
+                MEDIA_ACCEL_REDIRECT="/protected-media/",
+                TRUSTED_PROXY_COUNT="1",
+                DEMO_LANGUAGES="",  # the proxy passes every language alike: English is enough
+                PUBLISH_SCHEDULED_EVERY="300",  # up for the whole run, no test waits for them
+            )
+        )
+        proxy_base = stack.enter_context(
+            support.nginx_in_front_of(
+                [app_base],
+                static_root=var_dir / "staticfiles",
+                media_root=var_dir / "media",
+                run_dir=nginx_dir,
+            )
+        )
+        return proxy_base, app_base
+
+    return make
+
+
 @pytest.fixture(scope="module")
-def site_behind_nginx(tmp_path_factory, migrated_template):
-    support.require_nginx()
-    var_dir = tmp_path_factory.mktemp("var")
-    with (
-        support.scratch_database(migrated_template) as database_url,
-        support.running_site(
-            database_url,
-            var_dir,
-            MEDIA_ACCEL_REDIRECT="/protected-media/",
-            TRUSTED_PROXY_COUNT="1",
-            DEMO_LANGUAGES="",  # the proxy passes every language alike: English is enough
-        ) as (app_base, _),
-        support.nginx_in_front_of(
-            [app_base],
-            static_root=var_dir / "staticfiles",
-            media_root=var_dir / "media",
-            run_dir=tmp_path_factory.mktemp("nginx"),
-        ) as proxy_base,
-    ):
-        yield proxy_base, app_base
+def site_behind_nginx(prepared):
+    return prepared("site_behind_nginx").get()
 
 
 def stalled_clients(base: str, count: int):
