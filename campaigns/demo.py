@@ -332,7 +332,11 @@ def build_demo_site() -> HomePage:
 
     regions = Region.objects.filter(locale=home.locale)
     translate_names([*regions, *countries.values(), *topics.values()])
-    build_demo_cases(countries)
+    if build_demo_cases(countries):
+        counted = build_figure_counted_from_cases()
+        figures.append(counted)
+        campaign.body.insert(1, stats_block_of([counted], COUNTED_HEADING))
+        campaign.save_revision().publish()
     sections = [home, article_index, statement_index, campaign_index, directory]
     translate_demo([*figures, *sections, *articles[:2], statements[0], campaign])
     return home
@@ -367,6 +371,30 @@ def build_figures():
         figure.save()
         figure.save_revision().publish()
     return [killed, unpunished, network]
+
+
+COUNTED_HEADING = "Counted from the cases recorded on this site (demo cases):"
+
+
+def build_figure_counted_from_cases():
+    """The seed's "9 out of 10" as the site's own count, beside the sourced one: computed by the
+    database from the (demo) cases, its method note saying what was counted. Made once the
+    cases are, so its record starts with their count."""
+    counted = ImpunityFigureFactory.build(
+        kind=ImpunityFigure.Kind.CASES,
+        cases_measure="impunity",
+        name="Demo cases in complete impunity",
+        value=None,
+        sentence="demo cases on this site whose judicial status is known are in complete impunity.",
+        source_name="",
+        source_url="",
+        as_of=None,
+        method_note="",
+        live=False,
+    )
+    counted.save()
+    counted.save_revision().publish()
+    return counted
 
 
 def build_news_page(factory, parent, item, countries, topics, image=None):
@@ -435,6 +463,11 @@ def signed_text_document(title):
 
 def stats_block(figures, heading):
     return ("stats", {"heading": heading, "figures": [figure.pk for figure in figures]})
+
+
+def stats_block_of(figures, heading):
+    """The same, for a page's body once it is built (a StreamValue takes objects, not ids)."""
+    return ("stats", {"heading": heading, "figures": figures})
 
 
 def latest_block(heading, content, *, count, topic=None):

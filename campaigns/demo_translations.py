@@ -63,6 +63,23 @@ SEGMENTS = {
         "يُقتل صحفيون وفنانون وناشطون بسبب ما يقولونه، ويفلت مرتكبو معظم هذه الجرائم من "
         "العقاب. ونحن نعمل على تغيير ذلك.",
     ),
+    "Counted from the cases recorded on this site (demo cases):": (
+        "Comptés à partir des affaires enregistrées sur ce site (affaires de démonstration) :",
+        "Contados a partir de los casos registrados en este sitio (casos de demostración):",
+        "محسوبة من القضايا المسجّلة على هذا الموقع (قضايا تجريبية):",
+    ),
+    "demo cases on this site whose judicial status is known are in complete impunity.": (
+        "affaires de démonstration de ce site dont le statut judiciaire est connu restent "
+        "dans l’impunité totale.",
+        "casos de demostración de este sitio cuyo estado judicial se conoce están en "
+        "impunidad total.",
+        "من القضايا التجريبية على هذا الموقع المعروف وضعها القضائي في إفلات تام من العقاب.",
+    ),
+    "Demo cases in complete impunity": (
+        "Affaires de démonstration dans l’impunité totale",
+        "Casos de demostración en impunidad total",
+        "قضايا تجريبية في إفلات تام من العقاب",
+    ),
     "The shocking facts about the problem of impunity:": (
         "Les faits accablants sur l’impunité :",
         "Los datos alarmantes sobre la impunidad:",

@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import number_format
@@ -23,6 +24,7 @@ from wagtail.search import index
 from cases.choices import Role
 from cases.counts import MEASURES as CASE_MEASURES
 from cases.counts import CaseCount
+from ifex.core.languages import active_locale_id
 from ifex.core.models import BasePage, Organisation
 
 from .blocks import CampaignStreamBlock
@@ -35,7 +37,20 @@ def stale_before():
     return timezone.localdate() - datetime.timedelta(days=settings.FIGURE_STALE_AFTER_DAYS)
 
 
-class HomePage(BasePage):
+class WithStatsWidgets:
+    """A page whose stats blocks other sites may frame (`stats_widget`)."""
+
+    def cached_paths(self) -> list[str]:
+        """The widgets of its stats blocks, in the page's language: a CDN purges them with it."""
+        with translation.override(self.locale.language_code):
+            return [
+                reverse("stats_widget", args=[self.pk, block.id])
+                for block in self.body
+                if block.block_type == "stats"
+            ]
+
+
+class HomePage(WithStatsWidgets, BasePage):
     body = StreamField(CampaignStreamBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = [*BasePage.content_panels, "teaser", *BasePage.hero_panels, "body"]
@@ -74,7 +89,7 @@ class CampaignIndexPage(BasePage):
         return context
 
 
-class CampaignPage(BasePage):
+class CampaignPage(WithStatsWidgets, BasePage):
     intro = models.TextField(_("introduction"), blank=True)
     body = StreamField(CampaignStreamBlock(), verbose_name=_("body"), blank=True)
 
@@ -121,6 +136,15 @@ class ImpunityFigureQuerySet(models.QuerySet):
         return source_language.exclude(kind=ImpunityFigure.Kind.LIVE).filter(
             as_of__lt=stale_before()
         )
+
+    def live_in_readers_language(self):
+        """Each live figure once: its published translation in the reader's language, else the
+        source language's (as stats blocks show a figure whose translation is a draft)."""
+        translated = self.filter(live=True, locale_id=active_locale_id())
+        untranslated = self.filter(live=True, locale__language_code=settings.LANGUAGE_CODE).exclude(
+            translation_key__in=translated.values("translation_key")
+        )
+        return self.filter(Q(pk__in=translated.values("pk")) | Q(pk__in=untranslated.values("pk")))
 
 
 class ImpunityFigure(

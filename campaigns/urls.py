@@ -8,6 +8,7 @@ from . import views
 
 urlpatterns = [
     path("embed/figures/<int:pk>/", views.figure_widget, name="figure_widget"),
+    path("embed/stats/<int:page_pk>/<uuid:block_id>/", views.stats_widget, name="stats_widget"),
     path(_("how-we-count/"), views.figure_history, name="figure_history"),
     *(
         path(

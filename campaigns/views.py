@@ -1,8 +1,12 @@
+from functools import wraps
+
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
+from wagtail.models import Page
 
 from ifex.core.open_data import download, provenance
 
@@ -85,14 +89,46 @@ def figure_history_download(request, file_format):
     )
 
 
-@require_safe
-@xframe_options_exempt
+def framable_by_any_site(view):
+    """The widgets are the only addresses of the site any origin may frame (its own CSP
+    frame-ancestors, no X-Frame-Options); everything else keeps 'none'."""
+
+    @require_safe
+    @xframe_options_exempt
+    @wraps(view)
+    def framable(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response._csp_replace = {"frame-ancestors": ["*"]}
+        return response
+
+    return framable
+
+
+@framable_by_any_site
 def figure_widget(request, pk):
-    """One published figure, for other sites to show in a frame: the only address of the site
-    any origin may frame. Value, sentence, source and date, and a link to how it is counted;
-    no script, so it shows with JavaScript off."""
+    """One published figure, for other sites to show in a frame: value, sentence, source and
+    date, and a link to how it is counted; no script, so it shows with JavaScript off."""
     figure = get_object_or_404(ImpunityFigure.objects.filter(live=True), pk=pk)
     [figure] = in_readers_language([figure])
-    response = render(request, "campaigns/figure_widget.html", {"figure": figure})
-    response._csp_replace = {"frame-ancestors": ["*"]}
-    return response
+    return render(request, "campaigns/figure_widget.html", {"figure": figure})
+
+
+@framable_by_any_site
+def stats_widget(request, page_pk, block_id):
+    """A stats block of a published page, as the page shows it, for other sites to frame."""
+    page = get_object_or_404(Page.objects.live().public(), pk=page_pk).specific
+    stats = next(
+        (
+            block
+            for block in getattr(page, "body", ())
+            if block.block_type == "stats" and block.id == str(block_id)
+        ),
+        None,
+    )
+    if stats is None:
+        raise Http404("No such figures on this page")
+    figures = stats.block.get_context(stats.value)["figures"]
+    if not figures:
+        raise Http404("None of these figures is published")
+    heading = stats.value["heading"] or _("The facts about impunity")
+    return render(request, "campaigns/stats_widget.html", {"figures": figures, "heading": heading})

@@ -8,6 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
+from ifex import api_urls
 from ifex.core import pickers
 from ifex.core import views as core_views
 from ifex.core.media import serve_media
@@ -44,6 +45,9 @@ urlpatterns += decorate_urlpatterns(
 )
 
 handler500 = "ifex.core.views.server_error"
+
+# The read-only open-data API (ifex/core/api.py), in every language by ?language=.
+urlpatterns += api_urls.urlpatterns
 
 media_prefix = settings.MEDIA_URL.strip("/")
 urlpatterns += [

@@ -217,6 +217,18 @@ def stop(process: subprocess.Popen):
         os.killpg(process.pid, signal.SIGKILL)
 
 
+def translated(page, language, **fields):
+    """A published translation of `page` (and of any parent it needs), as a translator makes."""
+    from wagtail.models import Locale
+
+    translation = page.copy_for_translation(Locale.objects.get(language_code=language), True)
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    translation.save_revision().publish()
+    translation.refresh_from_db()
+    return translation.specific
+
+
 def uncached_get(client, url, data=None):
     """GET `url` as an anonymous reader would when the page is not in the page cache (the
     content version replaced, as a publish does); Django's other caches are as warm as on a

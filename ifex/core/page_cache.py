@@ -279,14 +279,19 @@ def purge_frontend_cache(instance):
         parent = instance.get_parent()
         if parent and not parent.is_root():
             batch.add_page(parent)
+        shown_by = [instance.specific]
     else:
         page_type = ContentType.objects.get_for_model(Page)
         referring = ReferenceIndex.get_references_to(instance).filter(base_content_type=page_type)
         page_ids = [int(pk) for pk in referring.values_list("object_id", flat=True)]
-        batch.add_pages(Page.objects.live().filter(pk__in=page_ids).specific())
-        site = Site.objects.filter(is_default_site=True).first()
-        if site and hasattr(instance, "cached_paths"):
-            batch.add_urls(site.root_url + path for path in instance.cached_paths())
+        showing = list(Page.objects.live().filter(pk__in=page_ids).specific())
+        batch.add_pages(showing)
+        shown_by = [instance, *showing]
+    # Addresses outside a page's own URL that show it (`cached_paths()`: widgets, downloads).
+    site = Site.objects.filter(is_default_site=True).first()
+    for showing_it in shown_by:
+        if site and hasattr(showing_it, "cached_paths"):
+            batch.add_urls(site.root_url + path for path in showing_it.cached_paths())
     batch.purge()
 
 

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -289,6 +291,24 @@ AXES_LOCKOUT_CALLABLE = "ifex.core.views.login_refused"
 AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# The read-only open-data API (/api/v1/, ifex/core/api.py): API_RATE_LIMIT requests per client
+# address ("60/minute", "1000/hour"), counted in the shared cache.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "60/minute")
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{env_str('SITE_NAME', 'IFEX No Impunity')} open data",
+    "DESCRIPTION": (
+        "Read-only: published cases (withheld names stay withheld), the impunity figures and "
+        "every value they were published with, and joint statements with their signatories. "
+        "Every response carries its licence and how to cite it (`about`). Anonymous, "
+        "rate-limited per address; `?language=fr|es|ar` for another language."
+    ),
+    "VERSION": "1",
+    "DEFAULT_GENERATOR_CLASS": "ifex.core.api_schema.OpenDataSchemaGenerator",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # Two-factor sign-in (ifex/core/two_factor.py): the name authenticator apps show for the site.
 OTP_TOTP_ISSUER = env_str("SITE_NAME", "IFEX No Impunity")

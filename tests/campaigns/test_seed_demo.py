@@ -9,6 +9,8 @@ from wagtail.models import Page, Revision
 
 from articles.models import ArticleIndexPage, ArticlePage, JointStatementPage
 from campaigns.models import CampaignPage, HomePage, ImpunityFigure
+from cases.choices import Status
+from cases.models import CasePage
 from ifex.core.models import Organisation
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
@@ -60,11 +62,26 @@ def test_seed_lists_every_article_and_statement_of_the_original_page():
 def test_seed_figures_are_published_with_sources_and_the_member_count_is_live():
     english = ImpunityFigure.objects.filter(live=True, locale__language_code="en")
     figures = {figure.name: figure for figure in english}
-    assert len(figures) == 3
+    assert len(figures) == 4
     for figure in figures.values():
         assert figure.display_source_name and figure.display_as_of
     network = figures["Organisations in the network"]
     assert network.current_value == Organisation.objects.members().count() >= 20
+
+
+def test_the_seed_shows_the_sites_own_count_of_its_cases_labelled_as_such(client):
+    """The seed's "9 out of 10" is a sourced figure; beside it, the same measure counted from
+    the demo cases, said to be so."""
+    counted = ImpunityFigure.objects.get(live=True, name="Demo cases in complete impunity")
+    cases = CasePage.objects.live().filter(locale__language_code="en")
+    known = cases.exclude(status=Status.NO_INFORMATION)
+    assert counted.current_value == known.filter(status=Status.COMPLETE_IMPUNITY).count() > 0
+    assert counted.current_out_of == known.count() < cases.count()
+    html = client.get("/campaigns/no-impunity/").content.decode()
+    assert "Counted from the cases recorded on this site (demo cases):" in html
+    assert f"{counted.current_value} out of {counted.current_out_of}</strong>" in html
+    assert "This site&#x27;s case records" in html or "This site’s case records" in html
+    assert counted.publications.get().value == counted.current_value, "its record starts there"
 
 
 def test_magnitsky_statement_has_over_ninety_structured_signatories():

@@ -9,21 +9,11 @@ from django.contrib.auth.models import Group
 from wagtail.models import Locale
 
 from articles.factories import ArticlePageFactory
-from tests.support import uncached_get
+from tests.support import translated, uncached_get
 
 pytestmark = pytest.mark.django_db
 
 LANGUAGES = {"en": "ltr", "fr": "ltr", "es": "ltr", "ar": "rtl"}
-
-
-def translated(page, language, **fields):
-    """A published translation of `page` (and of any parent it needs), as a translator makes."""
-    translation = page.copy_for_translation(Locale.objects.get(language_code=language), True)
-    for name, value in fields.items():
-        setattr(translation, name, value)
-    translation.save_revision().publish()
-    translation.refresh_from_db()
-    return translation.specific
 
 
 def html_tag(response) -> str:

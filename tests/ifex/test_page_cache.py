@@ -12,7 +12,8 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from articles.factories import ArticlePageFactory, JointStatementPageFactory
-from campaigns.factories import ImpunityFigureFactory
+from campaigns.factories import CampaignPageFactory, ImpunityFigureFactory
+from campaigns.models import HomePage
 from ifex.core.factories import CountryFactory, OrganisationFactory, stream_data
 from ifex.core.page_cache import CACHE_STATUS_HEADER
 
@@ -247,6 +248,18 @@ def test_publishing_purges_the_page_its_index_and_feeds_from_a_cdn(
     }
 
 
+def test_publishing_a_campaign_page_purges_its_stats_widgets(
+    cdn, campaign_index, django_capture_on_commit_callbacks
+):
+    figure = ImpunityFigureFactory()
+    body = stream_data([("stats", {"heading": "Facts", "figures": [figure.pk]})])
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign = CampaignPageFactory(parent=campaign_index, slug="no-impunity", body=body)
+    [stats] = campaign.body
+    assert f"http://localhost/embed/stats/{campaign.pk}/{stats.id}/" in cdn
+    assert "http://localhost/campaigns/no-impunity/" in cdn
+
+
 def test_publishing_a_figure_purges_the_pages_that_show_it(
     cdn, figure_on_home, django_capture_on_commit_callbacks
 ):
@@ -254,8 +267,11 @@ def test_publishing_a_figure_purges_the_pages_that_show_it(
     figure_on_home.value = 1712
     with django_capture_on_commit_callbacks(execute=True):
         figure_on_home.save_revision().publish()
+    home = HomePage.objects.get()
+    [stats] = home.body
     assert set(cdn) == {
         "http://localhost/",
+        f"http://localhost/embed/stats/{home.pk}/{stats.id}/",
         "http://localhost/how-we-count/",
         "http://localhost/how-we-count/csv/",
         "http://localhost/how-we-count/json/",

@@ -1,0 +1,128 @@
+"""The cases in the open-data API: what the case index lists, with the same filters, and each
+case's dated status history and the articles and statements about it. A withheld name is
+"Name withheld" here as on every public page; the name staff keep is never serialised."""
+
+from django.db.models import Exists, OuterRef, Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
+from wagtail.rich_text import expand_db_html
+
+from ifex.core.api import OpenDataViewSet, WithAbout, filter_parameters, language_parameter
+from ifex.core.languages import name_in_readers_language
+from ifex.core.pages import restrictions_covering
+
+from .choices import Role, Status
+from .listing import CaseFilterForm, years_with_cases
+from .models import CaseIndexPage, CasePage, CaseReport, CaseStatusEvent
+
+
+class StatusEventSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    source = serializers.CharField(source="source_name")
+
+    class Meta:
+        model = CaseStatusEvent
+        fields = ["status", "status_label", "confirmed_on", "source", "source_url", "note"]
+
+
+class ReportSerializer(serializers.Serializer):
+    title = serializers.CharField(source="page.title")
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, report) -> str:
+        request = self.context["request"]
+        return request.build_absolute_uri(report.page.get_url(request=request._request))
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="public_name")
+    role = serializers.ChoiceField(choices=Role.choices)
+    role_label = serializers.CharField(source="get_role_display")
+    date_of_attack = serializers.DateField(source="attacked_on")
+    country = serializers.SerializerMethodField()
+    country_code = serializers.CharField(source="country.iso_code")
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    status_history = StatusEventSerializer(many=True, source="status_events")
+    reports = ReportSerializer(many=True, help_text=_("Articles and statements about the case."))
+    summary = serializers.SerializerMethodField(help_text=_("What happened, as HTML."))
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CasePage
+        fields = [
+            "id",
+            "name",
+            "name_withheld",
+            "role",
+            "role_label",
+            "date_of_attack",
+            "country",
+            "country_code",
+            "status",
+            "status_label",
+            "status_confirmed_on",
+            "status_history",
+            "summary",
+            "reports",
+            "url",
+        ]
+
+    def get_country(self, case) -> str:
+        return name_in_readers_language(case.country)
+
+    def get_summary(self, case) -> str:
+        return expand_db_html(case.summary)
+
+    def get_url(self, case) -> str:
+        request = self.context["request"]
+        return request.build_absolute_uri(case.get_url(request=request._request))
+
+
+class CaseDetailSerializer(WithAbout, CaseSerializer):
+    class Meta(CaseSerializer.Meta):
+        fields = ["about", *CaseSerializer.Meta.fields]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Cases"),
+        parameters=[language_parameter(), *filter_parameters(CaseFilterForm)],
+    ),
+    retrieve=extend_schema(summary=_("One case"), parameters=[language_parameter()]),
+)
+class CaseViewSet(OpenDataViewSet):
+    """Published cases in the chosen language, the latest attack first."""
+
+    title = _("Cases")
+    complete_note = _("The complete set of published cases.")
+    filter_form_class = CaseFilterForm
+
+    def get_queryset(self):
+        public_reports = (
+            CaseReport.objects.filter(page__live=True)
+            .exclude(Exists(restrictions_covering(OuterRef("page__path"))))
+            .select_related("page")
+            .order_by("sort_order", "pk")
+        )
+        return (
+            CasePage.objects.for_listing()
+            .in_language()
+            .prefetch_related(
+                Prefetch("status_events", CaseStatusEvent.objects.order_by("confirmed_on", "pk")),
+                Prefetch("reports", public_reports),
+            )
+        )
+
+    def get_serializer_class(self):
+        return CaseDetailSerializer if self.action == "retrieve" else CaseSerializer
+
+    def filter_years(self):
+        return years_with_cases()
+
+    def source_url(self) -> str:
+        index = CaseIndexPage.objects.live().in_language().first()
+        return index.get_url(request=self.request._request) if index else reverse("api-root")

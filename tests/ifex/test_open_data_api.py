@@ -1,0 +1,305 @@
+"""The read-only open-data API (/api/v1/): cases, figures and statements as the public pages
+give them, a page at a time, with their licence and citation; never a draft, a private page or
+a withheld name; bad input answered in words; each address rate-limited; described by an
+OpenAPI schema that validates."""
+
+import datetime
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from drf_spectacular.validation import validate_schema
+from wagtail.models import Locale, PageViewRestriction
+
+from articles.factories import ArticlePageFactory, JointStatementPageFactory
+from articles.models import Signatory
+from campaigns.factories import ImpunityFigureFactory
+from cases.choices import Status
+from cases.factories import CasePageFactory
+from cases.models import CaseIndexPage
+from ifex.core.factories import CountryFactory, OrganisationFactory
+from tests.support import translated
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1/"
+
+
+def api_get(client, path, data=None, **headers):
+    response = client.get(API + path, data, **headers)
+    return response, json.loads(response.content)
+
+
+@pytest.fixture
+def case_index(home):
+    return CaseIndexPage.objects.get()
+
+
+@pytest.fixture
+def mexico():
+    return CountryFactory(iso_code="MX", name="Mexico")
+
+
+def test_cases_come_a_page_at_a_time_with_the_index_filters_licence_and_citation(
+    client, case_index, mexico
+):
+    for number in range(3):
+        CasePageFactory(
+            parent=case_index,
+            person_name=f"Mexico {number}",
+            country=mexico,
+            attacked_on=datetime.date(2015 + number, 1, 1),
+        )
+    CasePageFactory(parent=case_index, person_name="Elsewhere")
+
+    response, first = api_get(client, "cases/", {"country": "mx", "page_size": 2})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert first["count"] == 3
+    assert [case["name"] for case in first["results"]] == ["Mexico 2", "Mexico 1"]
+    assert first["about"]["licence"] == "CC BY 4.0"
+    assert "downloaded on" in first["about"]["citation"]
+    assert first["about"]["filtered"] is True
+    assert first["about"]["filters"] == {"Country": "Mexico"}
+    assert first["about"]["source"] == "http://testserver" + case_index.url
+
+    _response, second = api_get(client, first["next"].removeprefix("http://testserver" + API))
+    assert [case["name"] for case in second["results"]] == ["Mexico 0"]
+    assert second["next"] is None
+
+    _response, everything = api_get(client, "cases/")
+    assert everything["count"] == 4 and everything["about"]["filtered"] is False
+    assert everything["about"]["note"] == "The complete set of published cases."
+
+
+def test_a_case_has_its_dated_history_and_only_published_reports(
+    client, case_index, mexico, article_index
+):
+    published = ArticlePageFactory(parent=article_index, title="Reporter shot in Veracruz")
+    draft = ArticlePageFactory(parent=article_index, title="Unpublished follow-up", live=False)
+    case = CasePageFactory(
+        parent=case_index,
+        person_name="Ana Example",
+        country=mexico,
+        statuses=[
+            (Status.INVESTIGATION_OPEN, datetime.date(2016, 4, 1)),
+            (Status.COMPLETE_IMPUNITY, datetime.date(2024, 11, 2)),
+        ],
+        reports=[published, draft],
+    )
+    response, record = api_get(client, f"cases/{case.pk}/")
+    assert response.status_code == 200
+    assert record["name"] == "Ana Example" and record["country_code"] == "MX"
+    assert record["status"] == "complete-impunity"
+    assert [(event["confirmed_on"], event["status"]) for event in record["status_history"]] == [
+        ("2016-04-01", "investigation-open"),
+        ("2024-11-02", "complete-impunity"),
+    ]
+    assert record["reports"] == [
+        {"title": "Reporter shot in Veracruz", "url": "http://testserver" + published.url}
+    ]
+    assert record["about"]["licence"] == "CC BY 4.0" and record["about"]["citation"]
+
+
+def test_no_draft_private_page_or_withheld_name_ever_leaves(client, case_index, mexico):
+    withheld = CasePageFactory(
+        parent=case_index,
+        title="Reporter attacked in Veracruz",
+        slug="reporter-attacked-in-veracruz",
+        person_name="Zelda Hidalgo",
+        name_withheld=True,
+        country=mexico,
+    )
+    draft = CasePageFactory(parent=case_index, person_name="Draft Dolores", live=False)
+    private = CasePageFactory(parent=case_index, person_name="Private Paloma")
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    changed = CasePageFactory(parent=case_index, person_name="Published Pilar")
+    changed.person_name = "Unpublished Ursula"
+    changed.save_revision()  # a draft of a live case: readers still see what was published
+
+    responses = [
+        api_get(client, "cases/")[0],
+        api_get(client, f"cases/{withheld.pk}/")[0],
+        api_get(client, f"cases/{changed.pk}/")[0],
+        client.get(API + "schema/", {"format": "json"}),
+    ]
+    for response in responses:
+        assert response.status_code == 200
+        text = response.content.decode()
+        for secret in ("Zelda", "Hidalgo", "Dolores", "Paloma", "Ursula"):
+            assert secret not in text, (response.request["PATH_INFO"], secret)
+    listed = json.loads(responses[0].content)["results"]
+    assert sorted(case["name"] for case in listed) == ["Name withheld", "Published Pilar"]
+    assert api_get(client, f"cases/{draft.pk}/")[0].status_code == 404
+    assert api_get(client, f"cases/{private.pk}/")[0].status_code == 404
+
+
+def test_bad_input_gets_an_answer_in_words(client, case_index):
+    CasePageFactory(parent=case_index)
+    for query, field in [
+        ({"country": "zz"}, "country"),
+        ({"status": "solved"}, "status"),
+        ({"year": "last"}, "year"),
+        ({"language": "xx"}, "language"),
+    ]:
+        response, body = api_get(client, "cases/", query)
+        assert response.status_code == 400, query
+        assert field in body and body[field][0], body
+    response, body = api_get(client, "cases/", {"page": 99})
+    assert response.status_code == 404 and body["detail"] == "Invalid page."
+    response, body = api_get(client, "cases/", {"role": "reporter\x00"})
+    assert response.status_code == 400
+    assert api_get(client, "cases/999999/")[0].status_code == 404
+
+
+def test_each_address_is_rate_limited(client, settings, case_index):
+    settings.API_RATE_LIMIT = "3/minute"
+    for _attempt in range(3):
+        assert api_get(client, "cases/")[0].status_code == 200
+    refused, body = api_get(client, "cases/")
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0 and "throttled" in body["detail"]
+    other = api_get(client, "cases/", REMOTE_ADDR="192.0.2.7")[0]
+    assert other.status_code == 200, "another reader is not refused"
+
+
+def test_the_client_address_is_the_proxys_not_one_the_client_writes(client, settings, case_index):
+    """Behind one proxy, a client cannot escape the limit by writing its own X-Forwarded-For."""
+    settings.API_RATE_LIMIT = "2/minute"
+    settings.TRUSTED_PROXY_COUNT = 1
+    for forged in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
+        response = api_get(
+            client,
+            "cases/",
+            HTTP_X_FORWARDED_FOR=f"{forged}, 198.51.100.4",
+            REMOTE_ADDR="127.0.0.1",
+        )[0]
+    assert response.status_code == 429
+
+
+def test_figures_show_what_readers_see_with_every_published_value(client):
+    figure = ImpunityFigureFactory(
+        ratio=True, name="Impunity ratio", as_of=datetime.date(2026, 11, 1)
+    )
+    figure.value, figure.out_of = 8, 10
+    figure.save_revision().publish()
+    figure.value = 7  # a draft: not what readers see
+    figure.save_revision()
+    ImpunityFigureFactory(name="Never published", live=False)
+
+    response, body = api_get(client, "figures/")
+    assert response.status_code == 200
+    [shown] = body["results"]
+    assert (shown["name"], shown["value"], shown["out_of"], shown["value_as_shown"]) == (
+        "Impunity ratio",
+        8,
+        10,
+        "8 out of 10",
+    )
+    assert shown["source"] == "UNESCO Observatory of Killed Journalists"
+    assert shown["as_of"] == "2026-11-01"
+    assert [entry["value"] for entry in shown["history"]] == [9, 8]
+    assert shown["widget_url"] == f"http://testserver/embed/figures/{figure.pk}/"
+    assert body["about"]["licence"] == "CC BY 4.0"
+
+    _response, record = api_get(client, "figure-publications/")
+    assert [entry["value_as_shown"] for entry in record["results"]] == [
+        "9 out of 10",
+        "8 out of 10",
+    ]
+    assert "Never published" not in json.dumps(body) + json.dumps(record)
+
+
+def test_statements_list_their_signatures_in_order(client, statement_index):
+    member = OrganisationFactory(name="Member Org", is_member=True)
+    statement = JointStatementPageFactory(parent=statement_index, title="End impunity now")
+    statement.signatories.add(Signatory(organisation=member, sort_order=0))
+    statement.signatories.add(
+        Signatory(name="Friends of Press", url="https://example.org", sort_order=1)
+    )
+    statement.save_revision().publish()
+    JointStatementPageFactory(parent=statement_index, title="Draft statement", live=False)
+
+    _response, body = api_get(client, "statements/")
+    [listed] = body["results"]
+    assert listed["title"] == "End impunity now"
+    assert listed["signatories"] == [
+        {"name": "Member Org", "website": member.website, "member_of_the_network": True},
+        {
+            "name": "Friends of Press",
+            "website": "https://example.org",
+            "member_of_the_network": False,
+        },
+    ]
+
+
+def test_a_listing_costs_the_same_queries_however_many_records(client, case_index, mexico):
+    def queries_for_listing():
+        with CaptureQueriesContext(connection) as queries:
+            assert api_get(client, "cases/")[0].status_code == 200
+        return len(queries)
+
+    CasePageFactory(parent=case_index, country=mexico)
+    api_get(client, "cases/")  # what is kept until content changes (years, the site)
+    few = queries_for_listing()
+    for _number in range(5):
+        CasePageFactory(parent=case_index, country=mexico)
+    api_get(client, "cases/")
+    assert queries_for_listing() == few
+
+
+def test_the_schema_is_valid_openapi_describing_this_api_only(client):
+    response = client.get(API + "schema/", {"format": "json"})
+    assert response.status_code == 200
+    schema = json.loads(response.content)
+    validate_schema(schema)
+    assert sorted(schema["paths"]) == [
+        "/api/v1/cases/",
+        "/api/v1/cases/{id}/",
+        "/api/v1/figure-publications/",
+        "/api/v1/figure-publications/{id}/",
+        "/api/v1/figures/",
+        "/api/v1/figures/{id}/",
+        "/api/v1/statements/",
+        "/api/v1/statements/{id}/",
+    ]
+    listing = schema["components"]["schemas"]["PaginatedCaseList"]
+    assert listing["required"][0] == "about", "a listing's licence and citation are documented"
+    case_filters = {p["name"] for p in schema["paths"]["/api/v1/cases/"]["get"]["parameters"]}
+    assert {"country", "region", "year", "role", "status", "language", "page"} <= case_filters
+
+    _response, root = api_get(client, "")
+    assert root["cases"] == "http://testserver/api/v1/cases/"
+    assert root["schema"] == "http://testserver/api/v1/schema/"
+    assert root["about"]["licence"] == "CC BY 4.0"
+
+
+def test_in_another_language(client, case_index, mexico):
+    """?language=fr: the French cases, countries and labels; a figure whose French translation is
+    still a draft is the English one, as the stats blocks show it."""
+    case = CasePageFactory(parent=case_index, person_name="Ana Example", country=mexico)
+    translated(case, "fr", title="Ana Example (fr)")
+    french_mexico = mexico.copy_for_translation(Locale.objects.get(language_code="fr"))
+    french_mexico.name = "Mexique"
+    french_mexico.save()
+    english_figure = ImpunityFigureFactory(name="Killed since 2006")
+    french_figure = english_figure.copy_for_translation(Locale.objects.get(language_code="fr"))
+    french_figure.sentence = "journalistes tués depuis 2006."
+    french_figure.live = False
+    french_figure.save()
+
+    _response, cases = api_get(client, "cases/", {"language": "fr"})
+    [french_case] = cases["results"]
+    assert french_case["country"] == "Mexique"
+    assert french_case["status_label"] == "Impunité totale"
+    assert french_case["url"].startswith("http://testserver/fr/")
+    assert cases["about"]["source"].startswith("http://testserver/fr/")
+
+    _response, figures = api_get(client, "figures/", {"language": "fr"})
+    assert [figure["id"] for figure in figures["results"]] == [english_figure.pk]
+    french_figure.save_revision().publish()
+    _response, figures = api_get(client, "figures/", {"language": "fr"})
+    assert [figure["sentence"] for figure in figures["results"]] == [
+        "journalistes tués depuis 2006."
+    ]
