@@ -22,6 +22,7 @@ from wagtail.search import index
 
 from ifex.core.listing import build_listing
 from ifex.core.models import BasePage
+from ifex.core.page_cache import kept_until_content_changes
 from ifex.core.pages import specific_pages
 
 from .charts import CHARTS, case_chart
@@ -179,8 +180,22 @@ class CaseReport(Orderable):
         verbose_name_plural = _("reports")
 
 
+def reported_page_ids() -> frozenset:
+    """The pages some case lists as being about it: most articles are about no case, and need
+    not ask for theirs. Kept until content changes (a case's reports change when it is
+    published), as the menu is."""
+    return kept_until_content_changes(
+        "cases:reported_pages",
+        lambda: frozenset(
+            CaseReport.objects.filter(case__live=True).values_list("page_id", flat=True)
+        ),
+    )
+
+
 def cases_concerning(page) -> list:
     """The live cases an article or statement is about, in its language, newest first."""
+    if page.pk not in reported_page_ids():
+        return []
     return list(
         CasePage.objects.live()
         .public()

@@ -8,6 +8,7 @@ rate-limited by its address (as the proxy saw it); every response says what it i
 and how to cite it (`about`, as in the downloads). `?language=fr` answers in French.
 """
 
+from django import forms
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -107,13 +108,15 @@ def filter_parameters(form_class) -> list[OpenApiParameter]:
     public page's filter form (?country=ph&year=2024)."""
     parameters = []
     for name, field in form_class.base_fields.items():
-        choices = [value for value, _label in getattr(field, "choices", ()) if value != ""]
+        # A fixed list's values are the enum; countries, regions and topics are rows in the
+        # database (read at import they would be a query, and stale): described, not listed.
+        fixed = type(field) is forms.ChoiceField
         parameters.append(
             OpenApiParameter(
                 name,
-                OpenApiTypes.INT if name == "year" else str,
+                OpenApiTypes.INT if isinstance(field, forms.TypedChoiceField) else str,
                 description=str(field.label),
-                enum=choices if name in ("role", "status") else None,
+                enum=[value for value, _label in field.choices if value] if fixed else None,
             )
         )
     return parameters

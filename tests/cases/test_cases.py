@@ -9,6 +9,8 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.factories import ArticlePageFactory
 from cases.choices import Role, Status
@@ -296,3 +298,21 @@ def test_a_campaign_page_shows_a_chart_of_the_cases(client, case_index, campaign
     )
     html = client.get(campaign.url).content.decode()
     assert chart_rows(html, "country") == [("Mexico", "1")]
+
+
+def test_an_article_about_no_case_does_not_ask_for_its_cases(
+    client, settings, case_index, article_index, mexico
+):
+    """Which pages some case is about is kept like the menu: an article that no case lists
+    costs no query for cases once another page has asked."""
+    settings.PAGE_CACHE_SECONDS = 0  # every request renders the page
+    reported = ArticlePageFactory(parent=article_index, title="Reported")
+    unrelated = ArticlePageFactory(parent=article_index, title="Unrelated")
+    CasePageFactory(
+        parent=case_index, person_name="Ana Example", country=mexico, reports=[reported]
+    )
+    client.get(unrelated.url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(unrelated.url).status_code == 200
+    assert not [query for query in queries if "cases_case" in query["sql"]]
+    assert "Ana Example" in client.get(reported.url).content.decode()
