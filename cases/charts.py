@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ifex.core.languages import name_in_readers_language
@@ -17,18 +18,31 @@ BAR_HEIGHT, GAP, LABEL_WIDTH, BAR_SPACE, WIDTH = 22, 8, 250, 300, 600
 
 @dataclass(frozen=True)
 class Bar:
+    """One bar, its label on the side text starts from and its number past its end: labels on
+    the left and bars growing rightwards, mirrored in a right-to-left language. The text
+    anchors stay as they are: SVG reads "start" and "end" in the page's direction."""
+
     label: str
     count: int
     y: int
     width: int
+    rtl: bool = False
 
     @property
     def text_y(self) -> int:
         return self.y + BAR_HEIGHT - 6
 
     @property
+    def x(self) -> int:
+        return WIDTH - LABEL_WIDTH - self.width if self.rtl else LABEL_WIDTH
+
+    @property
+    def label_x(self) -> int:
+        return WIDTH - LABEL_WIDTH + 8 if self.rtl else LABEL_WIDTH - 8
+
+    @property
     def count_x(self) -> int:
-        return LABEL_WIDTH + self.width + 6
+        return self.x - 6 if self.rtl else LABEL_WIDTH + self.width + 6
 
 
 @dataclass(frozen=True)
@@ -36,12 +50,19 @@ class Chart:
     key: str
     title: str
     rows: list[tuple[str, int]]
+    rtl: bool = False
 
     @property
     def bars(self) -> list[Bar]:
         largest = max((count for _label, count in self.rows), default=0) or 1
         return [
-            Bar(label, count, index * (BAR_HEIGHT + GAP), round(BAR_SPACE * count / largest))
+            Bar(
+                label,
+                count,
+                index * (BAR_HEIGHT + GAP),
+                round(BAR_SPACE * count / largest),
+                self.rtl,
+            )
             for index, (label, count) in enumerate(self.rows)
         ]
 
@@ -49,7 +70,6 @@ class Chart:
     def height(self) -> int:
         return max(len(self.rows) * (BAR_HEIGHT + GAP), BAR_HEIGHT)
 
-    label_width = LABEL_WIDTH
     bar_height = BAR_HEIGHT
     width = WIDTH
 
@@ -79,4 +99,4 @@ def case_chart(cases, key: str) -> Chart:
     else:
         counted = dict(cases.values_list("status").annotate(n=one_per_case))
         rows = [(str(label), counted.get(value, 0)) for value, label in Status.choices]
-    return Chart(key=key, title=str(CHARTS[key]), rows=rows)
+    return Chart(key=key, title=str(CHARTS[key]), rows=rows, rtl=translation.get_language_bidi())

@@ -73,8 +73,11 @@ def test_figures_are_readable_without_javascript(browser, site_url):
     no_script = context.new_page()
     no_script.goto(site_url + PAGES["campaign"])
     figures = no_script.locator(".stats__item")
-    assert figures.count() == 3
+    assert figures.count() == 4
     assert "9 out of 10" in figures.nth(1).inner_text()
+    counted = no_script.locator(".stats").nth(1)
+    assert "Counted from the cases recorded on this site" in counted.inner_text()
+    assert "This site's case records" in counted.inner_text()
     context.close()
 
 
