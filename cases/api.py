@@ -2,7 +2,7 @@
 case's dated status history and the articles and statements about it. A withheld name is
 "Name withheld" here as on every public page; the name staff keep is never serialised."""
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -11,7 +11,7 @@ from wagtail.rich_text import expand_db_html
 
 from ifex.core.api import OpenDataViewSet, WithAbout, filter_parameters, language_parameter
 from ifex.core.languages import name_in_readers_language
-from ifex.core.pages import restrictions_covering
+from ifex.core.pages import under_restriction
 
 from .choices import Role, Status
 from .listing import CaseFilterForm, years_with_cases
@@ -104,7 +104,7 @@ class CaseViewSet(OpenDataViewSet):
     def get_queryset(self):
         public_reports = (
             CaseReport.objects.filter(page__live=True)
-            .exclude(Exists(restrictions_covering(OuterRef("page__path"))))
+            .exclude(under_restriction("page__path"))
             .select_related("page")
             .order_by("sort_order", "pk")
         )

@@ -29,7 +29,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language_from_path
 from wagtail import signals as wagtail_signals
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
-from wagtail.models import DraftStateMixin, Page, ReferenceIndex, Site
+from wagtail.models import DraftStateMixin, Page, PageViewRestriction, ReferenceIndex, Site
 
 logger = logging.getLogger(__name__)
 
@@ -295,6 +295,11 @@ def purge_frontend_cache(instance):
     batch.purge()
 
 
+def restrictions_moved(sender, **kwargs):
+    """A moved page takes its restriction, and its subtree, to new tree paths."""
+    model_changed(PageViewRestriction)
+
+
 def connect_invalidation():
     for name, signal in (
         ("page_published", wagtail_signals.page_published),
@@ -304,5 +309,6 @@ def connect_invalidation():
     ):
         signal.connect(published, dispatch_uid=f"page_cache_{name}")
     wagtail_signals.post_page_move.connect(content_changed, dispatch_uid="page_cache_move")
+    wagtail_signals.post_page_move.connect(restrictions_moved, dispatch_uid="restrictions_move")
     post_save.connect(saved, dispatch_uid="page_cache_saved")
     post_delete.connect(deleted, dispatch_uid="page_cache_deleted")

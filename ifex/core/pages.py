@@ -1,30 +1,41 @@
 """How the site's pages are found: listings, routing and privacy checks in a fixed, small number
 of queries, however deep the page or however many items a listing shows."""
 
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Length, Substr
+from django.db.models import Q
 from django.http import Http404
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 
 from .languages import active_locale_id, language_root
-from .page_cache import kept_until_content_changes
+from .page_cache import kept_until_content_changes, kept_until_saved
 
 
-def restrictions_covering(path_expression):
-    """View restrictions on the page at `path_expression` or any of its ancestors (a tree path
-    starts with each of its ancestors' paths)."""
-    return PageViewRestriction.objects.filter(
-        page__path=Substr(path_expression, 1, Length("page__path"))
+def restricted_paths() -> list[str]:
+    """The tree paths of the pages with a view restriction: few, if any. Kept until a
+    restriction is saved or deleted, or a page moves (its subtree's paths change with it)."""
+    return kept_until_saved(
+        "restricted_paths",
+        lambda: sorted(set(PageViewRestriction.objects.values_list("page__path", flat=True))),
+        PageViewRestriction,
     )
+
+
+def under_restriction(path_field: str = "path") -> Q:
+    """Rows whose page (`path_field`) is a restricted page or below one: a prefix of its tree
+    path, which the path index answers."""
+    hidden = Q()
+    for path in restricted_paths():
+        hidden |= Q(**{f"{path_field}__startswith": path})
+    return hidden
 
 
 class SitePageQuerySet(PageQuerySet):
     def public(self):
-        """As Wagtail's, in the listing's own query: Wagtail's reads every restriction first,
-        one more query for each listing on a page."""
-        return self.exclude(Exists(restrictions_covering(OuterRef("path"))))
+        """As Wagtail's, without reading every restriction for each listing, or a subquery for
+        each of its rows: pages under the kept restricted paths are left out."""
+        hidden = under_restriction()
+        return self.exclude(hidden) if hidden else self
 
     def in_language(self):
         """Pages in the reader's language."""

@@ -178,3 +178,21 @@ def test_a_new_value_published_in_english_shows_in_every_language_at_once(client
     for url in ("/how-we-count/", "/fr/comment-nous-comptons/", "/ar/how-we-count/"):
         record = client.get(url).content.decode()
         assert shows_number(record, 1813) and shows_number(record, 1700), url
+
+
+def test_the_benchs_archive_is_added_to_the_demo_in_its_source_language(client):
+    """`make bench` adds its 10,000 articles to the demo with `seed_bulk`: under the English
+    sections, tagged with English countries and topics, shown like any other."""
+    english = {"locale__language_code": "en"}
+    article_index = ArticleIndexPage.objects.get(**english)
+    before = set(article_index.get_children().values_list("pk", flat=True))
+    statements_before = JointStatementPage.objects.filter(**english).count()
+    call_command("seed_bulk", articles=3, statements=2, signatories=2, stdout=StringIO())
+
+    added = ArticlePage.objects.child_of(article_index).exclude(pk__in=before)
+    assert added.count() == 3
+    for article in added:
+        places = [*article.countries.all(), *article.topics.all()]
+        assert places and {row.locale.language_code for row in places} == {"en"}
+        assert client.get(article.url).status_code == 200
+    assert JointStatementPage.objects.filter(**english).count() == statements_before + 2

@@ -155,6 +155,25 @@ def test_a_page_made_private_leaves_the_cache_at_once(client, article):
     assert "public" not in response["Cache-Control"], "nor may a CDN keep it"
 
 
+def test_a_private_page_leaves_the_listings_and_stays_out_when_moved(client, article_index):
+    """Listings leave out the pages under the restricted paths they keep: a restriction added,
+    or a restricted page moved (its tree path changes), shows on the next request."""
+    ArticlePageFactory(parent=article_index, title="Public verdict")
+    private = ArticlePageFactory(parent=article_index, title="Board minutes")
+    assert "Board minutes" in html(client, "/articles/")
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    for url in ("/articles/", "/articles/feed/"):
+        listed = html(client, url)
+        assert "Board minutes" not in listed and "Public verdict" in listed, url
+
+    old_path = private.path
+    private.move(article_index, pos="first-child")
+    private.refresh_from_db()
+    assert private.path != old_path
+    listed = html(client, "/articles/")
+    assert "Board minutes" not in listed and "Public verdict" in listed
+
+
 def test_snippets_readers_see_refresh_the_cache(client, directory, article):
     assert "Mexico" not in html(client, "/members/")
     organisation = OrganisationFactory(name="Article 19 Mexico", is_member=True)

@@ -44,16 +44,22 @@ class Command(BaseCommand):
         parser.add_argument("--signatories", type=int, default=50)
 
     def handle(self, *args, articles, statements, signatories, **options):
-        if not connection.settings_dict["NAME"].endswith("_bench"):
+        name = connection.settings_dict["NAME"]
+        if not (name.endswith("_bench") or name.startswith("test_")):
             raise CommandError("Only for a bench database (its name ends in _bench).")
         self.rng = random.Random(2006)
-        self.countries = list(Country.objects.values_list("pk", flat=True))
-        self.topics = list(Topic.objects.values_list("pk", flat=True))
+        # The archive is in the source language, under its sections, tagged with its countries
+        # and topics; the demo has the same sections and names in three more languages.
+        source = Locale.get_default()
+        self.countries = list(Country.objects.filter(locale=source).values_list("pk", flat=True))
+        self.topics = list(Topic.objects.filter(locale=source).values_list("pk", flat=True))
         if not (self.countries and self.topics):
             raise CommandError("Run seed_demo first: the archive uses its countries and topics.")
-        added = self.add_pages(ArticlePage, ArticleIndexPage.objects.get(), articles)
+        article_index = ArticleIndexPage.objects.get(locale=source)
+        added = self.add_pages(ArticlePage, article_index, articles)
         self.stdout.write(f"{len(added)} articles added")
-        added = self.add_pages(JointStatementPage, StatementIndexPage.objects.get(), statements)
+        statement_index = StatementIndexPage.objects.get(locale=source)
+        added = self.add_pages(JointStatementPage, statement_index, statements)
         self.sign(added, signatories)
         self.stdout.write(f"{len(added)} statements added, {signatories} signatories each")
 
