@@ -150,3 +150,25 @@ def test_the_figure_widget_shows_in_another_sites_frame_with_javascript_off(
         expect(figure.get_by_role("link", name=re.compile("counts"))).to_be_visible()
         page.screenshot(path=screenshots_dir / "widget-in-a-partner-page.png")
     context.close()
+
+
+def test_a_stats_block_shows_in_another_sites_frame_from_its_embed_code(
+    browser, site_url, screenshots_dir
+):
+    """A partner copies the embed code under the campaign page's figures and pastes it."""
+    campaign = fetch(site_url + PAGES["campaign"])[2]
+    widget = re.search(r'&lt;iframe src="([^"]+/embed/stats/[^"]+)"', campaign).group(1)
+    frame = (
+        f'<!DOCTYPE html><title>Partner</title><iframe src="{widget}" title="Figures" '
+        'width="800" height="480"></iframe>'
+    )
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    with partner_site(frame) as partner:
+        page.goto(partner)
+        figures = page.frame_locator("iframe").locator("main")
+        expect(figures.locator(".figure__value")).to_have_count(3)
+        expect(figures.locator(".figure__value").nth(1)).to_have_text("9 out of 10")
+        expect(figures.locator(".figure__source").first).to_contain_text("as of")
+        page.screenshot(path=screenshots_dir / "stats-widget-in-a-partner-page.png")
+    context.close()
