@@ -58,6 +58,7 @@ class StatementViewSet(OpenDataViewSet):
 
     title = _("Joint statements")
     complete_note = _("Every published joint statement, with each of its signatures.")
+    source_index = StatementIndexPage
     filter_form_class = TaxonomyFilterForm
 
     def get_queryset(self):
@@ -73,7 +74,3 @@ class StatementViewSet(OpenDataViewSet):
 
     def filter_years(self):
         return years_with_pages(JointStatementPage)
-
-    def source_url(self) -> str:
-        index = StatementIndexPage.objects.live().in_language().first()
-        return index.get_url(request=self.request._request) if index else "/"

@@ -3,7 +3,6 @@ case's dated status history and the articles and statements about it. A withheld
 "Name withheld" here as on every public page; the name staff keep is never serialised."""
 
 from django.db.models import Prefetch
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -99,6 +98,7 @@ class CaseViewSet(OpenDataViewSet):
 
     title = _("Cases")
     complete_note = _("The complete set of published cases.")
+    source_index = CaseIndexPage
     filter_form_class = CaseFilterForm
 
     def get_queryset(self):
@@ -122,7 +122,3 @@ class CaseViewSet(OpenDataViewSet):
 
     def filter_years(self):
         return years_with_cases()
-
-    def source_url(self) -> str:
-        index = CaseIndexPage.objects.live().in_language().first()
-        return index.get_url(request=self.request._request) if index else reverse("api-root")

@@ -25,7 +25,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from rest_framework.throttling import AnonRateThrottle
 
 from .client_address import client_address
-from .listing import chosen_filters
+from .listing import UnreadableFilter, bound_filter_form, chosen_filters
 from .open_data import provenance
 
 
@@ -123,9 +123,10 @@ def filter_parameters(form_class) -> list[OpenApiParameter]:
 
 
 class OpenDataViewSet(viewsets.ReadOnlyModelViewSet):
-    """A listing and its records. A subclass names its `title`, its public page (`source_url`),
-    what the complete set is (`complete_note`), and optionally the public page's filter form
-    (`filter_form_class`, with `filter_years()` for its year choices)."""
+    """A listing and its records. A subclass names its `title`, its public page (the index
+    page model, `source_index`, or its own `source_url()`), what the complete set is
+    (`complete_note`), and optionally the public page's filter form (`filter_form_class`, with
+    `filter_years()` for its year choices)."""
 
     authentication_classes = []
     throttle_classes = [OpenDataThrottle]
@@ -134,6 +135,7 @@ class OpenDataViewSet(viewsets.ReadOnlyModelViewSet):
     title = ""
     complete_note = ""
     filter_form_class = None
+    source_index = None
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -149,7 +151,10 @@ class OpenDataViewSet(viewsets.ReadOnlyModelViewSet):
         request._request.LANGUAGE_CODE = language
 
     def source_url(self) -> str:
-        raise NotImplementedError
+        """The public page the records are listed on: `source_index`'s page in the reader's
+        language (a subclass without one says its own)."""
+        index = self.source_index.objects.live().in_language().first()
+        return index.get_url(request=self.request._request) if index else reverse("api-root")
 
     def filter_years(self):
         return ()
@@ -158,16 +163,12 @@ class OpenDataViewSet(viewsets.ReadOnlyModelViewSet):
         """The request's filters, checked: an unknown value is a 400 that names it."""
         if self.filter_form_class is None or self.action != "list":
             return None
-        names = self.filter_form_class.base_fields
-        given = {name: self.request.query_params.get(name, "").strip() for name in names}
-        if any("\x00" in value for value in given.values()):
-            raise ValidationError(_("A filter's value holds a character no record has."))
-        params = {
-            name: value.lower() if name == "country" else value
-            for name, value in given.items()
-            if value
-        }
-        form = self.filter_form_class(params, years=self.filter_years())
+        try:
+            form, _params = bound_filter_form(
+                self.filter_form_class, self.request.query_params, years=self.filter_years()
+            )
+        except UnreadableFilter:
+            raise ValidationError(_("A filter's value holds a character no record has.")) from None
         if not form.is_valid():
             raise ValidationError(form.errors)
         return form

@@ -142,16 +142,30 @@ class Listing:
         return self.page.object_list
 
 
-def filter_listing(request, queryset, *, years=(), form_class=TaxonomyFilterForm):
-    """Apply the request's filters; an unknown value is a 404, never a 500 or an echo."""
+class UnreadableFilter(ValueError):
+    """A filter's value holds a NUL character, which PostgreSQL refuses: no record has it."""
+
+
+def bound_filter_form(form_class, query, *, years=()):
+    """`form_class` bound to the filters in `query` (a request's GET): empty values dropped, a
+    country code in either case; (form, params), the form not yet validated. Raises
+    UnreadableFilter. Pages answer a bad value with a 404, the API with a 400."""
     params = QueryDict(mutable=True)
     for name in form_class.base_fields:
-        value = request.GET.get(name, "").strip()
+        value = query.get(name, "").strip()
         if "\x00" in value:
-            raise Http404("Unknown filter value")
+            raise UnreadableFilter(name)
         if value:
             params[name] = value.lower() if name == "country" else value
-    form = form_class(params, years=years)
+    return form_class(params, years=years), params
+
+
+def filter_listing(request, queryset, *, years=(), form_class=TaxonomyFilterForm):
+    """Apply the request's filters; an unknown value is a 404, never a 500 or an echo."""
+    try:
+        form, params = bound_filter_form(form_class, request.GET, years=years)
+    except UnreadableFilter:
+        raise Http404("Unknown filter value") from None
     if not form.is_valid():
         raise Http404("Unknown filter value")
     return form, params, form.filter(queryset)
