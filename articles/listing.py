@@ -23,6 +23,12 @@ class NewsPageQuerySet(SitePageQuerySet):
             .order_by("-date", "-pk")
         )
 
+    def for_cards(self):
+        return super().for_cards().order_by("-date", "-pk")
+
+    def card_fields(self):
+        return (*super().card_fields(), "date")
+
     def country_names(self):
         """Each page's countries, named in the page's language where a translator has."""
         from ifex.core.models import Country
@@ -73,5 +79,5 @@ def related_pages(page, countries, topics, limit=3):
         .exclude(pk=page.pk)
         .values("pk")
     )
-    listed = type(page).objects.for_listing().filter(locale_id=page.locale_id)
+    listed = type(page).objects.for_cards().filter(locale_id=page.locale_id)
     return list(listed.filter(pk__in=candidates)[:limit])

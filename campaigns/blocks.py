@@ -1,6 +1,8 @@
 """Blocks for campaign pages and the home page: figures, featured and latest content, calls to
 action and joint statements, on top of the body blocks every page has."""
 
+import copy
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -11,6 +13,7 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 from cases.charts import CHARTS, case_chart
 from ifex.core.blocks import BodyStreamBlock
 from ifex.core.languages import active_locale_id
+from ifex.core.pages import CARD_KEY_FIELDS
 
 from .content import chosen_statements, featured_pages, latest_news
 
@@ -68,9 +71,20 @@ def in_readers_language(figures):
     return [found.get(figure.translation_key, figure) for figure in figures]
 
 
+class CardChooserBlock(blocks.PageChooserBlock):
+    """A page chosen to be shown as a card, read with only what finds its card in the cache and
+    says whether readers may see it: `render_cards` reads the rest when it must draw the card.
+    Wagtail's chooser read each chosen page whole, then the card read it again. (The admin
+    reads the page itself, `page.specific`, to show it in the chooser.)"""
+
+    def bulk_to_python(self, values):
+        found = Page.objects.only(*CARD_KEY_FIELDS, "live", "path").in_bulk(values)
+        return [copy.copy(found[pk]) if pk in found else None for pk in values]
+
+
 class FeaturedContentBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=_("Heading"), required=False, max_length=200)
-    pages = blocks.ListBlock(blocks.PageChooserBlock(label=_("Page")), label=_("Pages"))
+    pages = blocks.ListBlock(CardChooserBlock(label=_("Page")), label=_("Pages"))
 
     class Meta:
         icon = "pick"
@@ -163,7 +177,7 @@ class JointStatementsBlock(blocks.StructBlock):
         label=_("Heading"), required=False, max_length=200, default=_("Joint statements")
     )
     statements = blocks.ListBlock(
-        blocks.PageChooserBlock(page_type="articles.JointStatementPage", label=_("Statement")),
+        CardChooserBlock(page_type="articles.JointStatementPage", label=_("Statement")),
         label=_("Statements"),
         help_text=_("Leave empty to show the latest three."),
     )
@@ -177,7 +191,7 @@ class JointStatementsBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
-        context["items"] = chosen_statements([page.pk for page in value["statements"] if page])
+        context["items"] = chosen_statements(value["statements"])
         return context
 
 

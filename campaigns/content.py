@@ -1,7 +1,7 @@
 """Queries behind the campaign blocks: what a campaign gathers from articles and statements."""
 
 from articles.models import ArticlePage, JointStatementPage
-from ifex.core.pages import specific_pages
+from ifex.core.pages import shown_to_readers
 
 CONTENT_MODELS = {
     "articles": (ArticlePage,),
@@ -13,7 +13,7 @@ CONTENT_MODELS = {
 def latest_news(content="both", *, topic=None, country=None, count=4):
     items = []
     for model in CONTENT_MODELS.get(content, CONTENT_MODELS["both"]):
-        queryset = model.objects.for_listing().in_language()
+        queryset = model.objects.for_cards().in_language()
         if topic is not None:
             queryset = queryset.filter(topics__translation_key=topic.translation_key)
         if country is not None:
@@ -23,16 +23,14 @@ def latest_news(content="both", *, topic=None, country=None, count=4):
     return items[:count]
 
 
-def chosen_statements(page_ids, latest=3):
+def chosen_statements(pages, latest=3):
     """The chosen statements in the editor's order, or the latest ones when none are chosen."""
-    if not page_ids:
-        return list(JointStatementPage.objects.for_listing().in_language()[:latest])
-    statements = JointStatementPage.objects.for_listing().filter(pk__in=page_ids)
-    found = {page.pk: page for page in statements}
-    return [found[pk] for pk in page_ids if pk in found]
+    if not any(pages):
+        return list(JointStatementPage.objects.for_cards().in_language()[:latest])
+    return featured_pages(pages)
 
 
 def featured_pages(pages):
-    """The chosen pages that are live and public, in the editor's order, as their specific
-    types (with what cards show)."""
-    return specific_pages([page for page in pages if page])
+    """The chosen pages (as the chooser read them) that readers may see, in the editor's
+    order: cards are drawn from them (`render_cards` reads what a card shows when it must)."""
+    return [page for page in pages if page and shown_to_readers(page)]

@@ -85,7 +85,7 @@ class CampaignIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["campaigns"] = CampaignPage.objects.for_listing().child_of(self)
+        context["campaigns"] = CampaignPage.objects.for_cards().child_of(self)
         return context
 
 

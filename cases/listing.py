@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ifex.core.listing import PlaceAndYearFilterForm
+from ifex.core.listing import FilterSelect, PlaceAndYearFilterForm
 from ifex.core.page_cache import kept_until_content_changes
 from ifex.core.pages import SitePageQuerySet
 
@@ -30,10 +30,16 @@ def years_with_cases() -> list[int]:
 
 class CaseFilterForm(PlaceAndYearFilterForm):
     role = forms.ChoiceField(
-        label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
+        label=_("Role"),
+        required=False,
+        choices=[("", _("All roles")), *Role.choices],
+        widget=FilterSelect,
     )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All statuses")), *Status.choices]
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *Status.choices],
+        widget=FilterSelect,
     )
 
     def filter(self, queryset):

@@ -10,7 +10,7 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -30,7 +30,25 @@ def unreachable_is_a_miss():
             logger.warning("cache unavailable, serving uncached: %s", error)
 
 
+class KeptClientRedisCacheClient(RedisCacheClient):
+    """Django's, with one redis-py client per connection pool for the life of the process.
+    Django makes a new client for every cache call, and each fills a table of some 170 reply
+    handlers: 19 times a page, 2 to 5 ms of a page's time. A client is safe to share: its
+    connections come from the pool."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_kept_clients", {})
+        if pool not in clients:
+            clients[pool] = self._client(connection_pool=pool)
+        return clients[pool]
+
+
 class TolerantRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = KeptClientRedisCacheClient
+
     def get(self, key, default=None, version=None):
         with unreachable_is_a_miss():
             return super().get(key, default, version)

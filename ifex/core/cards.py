@@ -5,6 +5,9 @@ request; most of the cards on those pages show articles that did not change. A c
 under its page's own state (its last publish and its address) and the versions of what it
 borrows from other models (the image, the country names, the site), so it is drawn again only
 when one of them changes. Russian-doll caching: the page around it is rendered as before.
+
+So a listing reads only what finds its cards in the cache (`for_cards`), and the pages whose
+cards must be drawn are read whole afterwards, in one query per page type.
 """
 
 import logging
@@ -17,6 +20,7 @@ from wagtail.models import Site
 
 from .models import Country
 from .page_cache import model_version_key, start_version
+from .pages import specific_pages
 
 logger = logging.getLogger(__name__)
 
@@ -28,12 +32,22 @@ def borrowed_version_keys() -> list[str]:
 
 
 def card_key(item) -> str:
+    """What a card shows of its own page (title, teaser, image, countries chosen, signatures)
+    changes only when the page is published again: its last publish names its state."""
     published = item.last_published_at.isoformat() if item.last_published_at else "draft"
-    return f"card:{get_language()}:{item.pk}:{published}:{item.url_path}:{item.hero_image_id}"
+    return f"card:{get_language()}:{item.pk}:{published}:{item.url_path}"
+
+
+def whole_pages(items) -> dict:
+    """Listings read only what finds a card in the cache (`for_cards`), choosers read plain
+    pages: the pages of the cards to draw, with everything a card shows (`for_listing`), one
+    query per page type. A page unpublished or made private since is not among them."""
+    return {page.pk: page for page in specific_pages(items)}
 
 
 def render_cards(items, context) -> str:
-    """The cards of `items`, from the cache where still true: one cache read for them all."""
+    """The cards of `items` (pages of any kind, as read), from the cache where still true: one
+    cache read for them all, and one query per page type for the cards it must draw."""
     items = list(items)
     if not items:
         return ""
@@ -46,12 +60,18 @@ def render_cards(items, context) -> str:
         logger.warning("card cache unavailable: %s", error)
         found, versions = {}, None
     template = context.template.engine.get_template(CARD_TEMPLATE)
+    is_kept = [
+        versions is not None and bool(found.get(key)) and found[key][0] == versions for key in keys
+    ]
+    whole = whole_pages([item for item, kept in zip(items, is_kept, strict=True) if not kept])
     drawn, new = [], {}
-    for item, key in zip(items, keys, strict=True):
-        kept = found.get(key)
-        if versions is not None and kept and kept[0] == versions:
-            drawn.append(kept[1])
+    for item, key, kept in zip(items, keys, is_kept, strict=True):
+        if kept:
+            drawn.append(found[key][1])
             continue
+        item = whole.get(item.pk)
+        if item is None:
+            continue  # unpublished or made private since the listing was read
         with context.push(item=item):  # as {% include %} does: no context processors again
             html = template.render(context)
         drawn.append(html)

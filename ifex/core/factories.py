@@ -57,13 +57,25 @@ class RegionFactory(DjangoModelFactory):
     locale = factory.LazyFunction(default_locale)
 
 
+UNASSIGNED_COUNTRY_CODES = [
+    "AA",
+    *(f"Q{letter}" for letter in "MNOPQRSTUVWXYZ"),
+    *(f"X{letter}" for letter in "ABCDEFGHIJLMNOPQRSTUVWXYZ"),  # not XK: Kosovo uses it
+    "ZZ",
+]
+
+
 class CountryFactory(DjangoModelFactory):
     class Meta:
         model = Country
         django_get_or_create = ("iso_code", "locale")
 
     name = factory.Sequence(lambda n: f"Country {n}")
-    iso_code = factory.Sequence(lambda n: f"{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}")
+    # From ISO 3166's user-assigned codes, which no country has: a made-up country never
+    # turns out to be the Mexico a test asked for by its code (get_or_create would return it).
+    iso_code = factory.Sequence(
+        lambda n: UNASSIGNED_COUNTRY_CODES[n % len(UNASSIGNED_COUNTRY_CODES)]
+    )
     region = factory.LazyFunction(lambda: Region.objects.order_by("sort_order").first())
     locale = factory.LazyFunction(default_locale)
 

@@ -90,13 +90,14 @@ def live_translations(page) -> dict[str, Page]:
 
 
 def language_homes(site) -> dict[str, Page]:
-    """The site's home page in each language it has one in. Every request routes from one, so
-    they are kept until a home page itself is published, unpublished, moved or deleted, not
-    until any content changes."""
+    """The site's home page in each language it has one in, as its own page type (its image
+    is read fresh: a new crop shows). Every request routes from one, and the home page is
+    served from it, so they are kept until a home page itself is published, unpublished, moved
+    or deleted, not until any content changes."""
     root = site.root_page
     return kept(
         f"language_homes:{root.translation_key}",
-        lambda: translations_in_the_database(root),
+        lambda: {code: home.specific for code, home in translations_in_the_database(root).items()},
         LANGUAGE_HOMES_VERSION,
     )
 

@@ -16,12 +16,14 @@ are rendered as if nothing were cached (ifex/core/cache.py keeps Redis errors ou
 import functools
 import hashlib
 import logging
+import threading
 import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -162,10 +164,11 @@ class PageCacheMiddleware:
     def store(self, entry, request, response):
         key, version = entry
         response[CACHE_STATUS_HEADER] = "miss"
-        if hasattr(response, "render") and not response.is_rendered:
-            return
+        seconds = lifetime(request)
+        if not seconds or (hasattr(response, "render") and not response.is_rendered):
+            return  # a lifetime of 0 turns the page cache off
         try:
-            cache.set(key, (version, response), lifetime(request))
+            cache.set(key, (version, response), seconds)
         except Exception as error:
             logger.warning("page cache unavailable: %s", error)
 
@@ -176,8 +179,32 @@ def kept_until_content_changes(key: str, compute):
     return kept(key, compute, VERSION_KEY)
 
 
+# What one request has read of the kept values: several parts of a page ask for the same (the
+# languages' home pages, the locales), and each read from Redis unpickled it again.
+this_request = threading.local()
+
+
+def begin_request_memo(**kwargs):
+    this_request.kept = {}
+
+
+def end_request_memo(**kwargs):
+    this_request.kept = None
+
+
 def kept(key: str, compute, version_key: str):
-    """`compute()`, kept in the cache until `version_key` is replaced (`replace_version`)."""
+    """`compute()`, kept in the cache until `version_key` is replaced (`replace_version`), and
+    read once per request."""
+    memo = getattr(this_request, "kept", None)
+    if memo is not None and key in memo:
+        return memo[key]
+    value = kept_in_cache(key, compute, version_key)
+    if memo is not None:
+        memo[key] = value
+    return value
+
+
+def kept_in_cache(key: str, compute, version_key: str):
     try:
         found = cache.get_many([version_key, key])
         version = found.get(version_key) or start_version(version_key)
@@ -210,6 +237,8 @@ def content_changed(**kwargs):
 
 
 def replace_version(version_key: str = VERSION_KEY):
+    if getattr(this_request, "kept", None):
+        this_request.kept = {}  # a change made by this very request (an editor's publish)
     try:
         cache.set(version_key, uuid.uuid4().hex, None)
     except Exception as error:
@@ -312,3 +341,5 @@ def connect_invalidation():
     wagtail_signals.post_page_move.connect(restrictions_moved, dispatch_uid="restrictions_move")
     post_save.connect(saved, dispatch_uid="page_cache_saved")
     post_delete.connect(deleted, dispatch_uid="page_cache_deleted")
+    request_started.connect(begin_request_memo, dispatch_uid="kept_memo_begin")
+    request_finished.connect(end_request_memo, dispatch_uid="kept_memo_end")

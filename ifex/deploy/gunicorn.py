@@ -4,8 +4,14 @@ The site is loaded once, before gunicorn listens (`preload_app`), and each new w
 the home page once before it takes a request. A reader arriving as the server starts used to
 wait while every worker imported Django and Wagtail (4.7 s for the first page after a start);
 now the port opens when the site is loaded, and the first page takes under a second.
+
+What is loaded then lives as long as the process: it is frozen out of the garbage collector's
+reach (`gc.freeze`), in the master before it forks and in each worker once warm. A full
+collection walked those 220,000 objects every few dozen requests, about 6 ms a request on
+average; and a collection in a worker no longer writes to the pages it shares with the master.
 """
 
+import gc
 import io
 import logging
 import os
@@ -16,6 +22,11 @@ logger = logging.getLogger("gunicorn.error")
 accesslog = "-"  # one line per request on standard output, for the platform to collect
 errorlog = "-"
 preload_app = True
+
+
+def when_ready(server):
+    gc.collect()
+    gc.freeze()
 
 
 def pre_fork(server, worker):
@@ -53,3 +64,4 @@ def post_worker_init(worker):
             pass
     except Exception as error:  # a worker that could not warm up still serves
         logger.warning("warming up the worker failed: %s", error)
+    gc.freeze()

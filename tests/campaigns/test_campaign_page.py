@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from wagtail.models import PageViewRestriction
 
 from articles.factories import ArticlePageFactory, JointStatementPageFactory
 from articles.models import Signatory
@@ -82,6 +83,30 @@ def test_featured_block_skips_unpublished_pages(client, campaigns, article_index
     assert "Featured and live" in html and "Featured draft" not in html
 
 
+def test_chosen_pages_unpublished_or_made_private_leave_the_page_though_their_cards_are_kept(
+    client, campaigns, article_index, statement_index
+):
+    featured = ArticlePageFactory(parent=article_index, title="Featured, then private")
+    statement = JointStatementPageFactory(parent=statement_index, title="Chosen, then withdrawn")
+    page = CampaignPageFactory(
+        parent=campaigns,
+        body=stream_data(
+            [
+                ("featured", {"heading": "", "pages": [featured.pk]}),
+                ("statements", {"heading": "", "statements": [statement.pk]}),
+            ]
+        ),
+    )
+    html = uncached_get(client, page.url)[0].content.decode()
+    assert "Featured, then private" in html and "Chosen, then withdrawn" in html
+
+    PageViewRestriction.objects.create(page=featured, restriction_type="login")
+    statement.unpublish()
+    html = uncached_get(client, page.url)[0].content.decode()
+    assert "Featured, then private" not in html
+    assert "Chosen, then withdrawn" not in html
+
+
 def test_call_to_action_links_to_a_page(client, campaigns, statement_index):
     cta = {
         "heading": "Act now",
@@ -134,5 +159,5 @@ def test_featured_block_query_count_does_not_grow_with_pages(
     )
     client.get(many.url)
     response, measured = uncached_get(client, many.url)
-    assert measured == budget + 1  # one more page type: its own query
+    assert measured == budget  # their cards kept: no page read again, whatever its type
     assert response.content.decode().count('class="card"') == 9

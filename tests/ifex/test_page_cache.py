@@ -6,8 +6,11 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
@@ -16,6 +19,7 @@ from campaigns.factories import CampaignPageFactory, ImpunityFigureFactory
 from campaigns.models import HomePage
 from ifex.core.factories import CountryFactory, OrganisationFactory, stream_data
 from ifex.core.page_cache import CACHE_STATUS_HEADER
+from tests.support import uncached_get
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +61,36 @@ def test_the_second_anonymous_request_costs_no_query(
             second = client.get(url)
         assert (cache_status(first), cache_status(second)) == ("miss", "hit"), url
         assert second.content == first.content
+
+
+def test_a_page_reads_each_kept_value_from_the_cache_once(
+    client, figure_on_home, article, monkeypatch
+):
+    """Parts of a page ask for the same kept values (the languages' home pages, the locales,
+    the site's root paths): each is read and unpickled once per request."""
+    backend = caches["default"]
+    read, depth = [], [0]
+
+    def recording(method):
+        def read_and_record(keys, *args, **kwargs):
+            if not depth[0]:  # get_many may call get: count the outer read only
+                read.extend([keys] if isinstance(keys, str) else keys)
+            depth[0] += 1
+            try:
+                return method(keys, *args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        return read_and_record
+
+    for name in ("get", "get_many"):
+        monkeypatch.setattr(backend, name, recording(getattr(backend, name)))
+    for url in ("/", article.url, "/articles/"):
+        client.get(url)
+        read.clear()
+        uncached_get(client, url)
+        values = [key for key in read if not key.startswith("pagecache:")]
+        assert values and sorted(values) == sorted(set(values)), url
 
 
 @pytest.fixture
@@ -153,6 +187,23 @@ def test_a_page_made_private_leaves_the_cache_at_once(client, article):
     assert "Verdict in Veracruz" not in response.content.decode().split("<main")[-1]
     assert cache_status(response) == "not cacheable", "a password form carries a CSRF token"
     assert "public" not in response["Cache-Control"], "nor may a CDN keep it"
+
+
+def test_pages_ask_about_view_restrictions_only_once_the_site_has_one(
+    client, article_index, article
+):
+    def asks_about_restrictions(url):
+        with CaptureQueriesContext(connection) as queries:
+            uncached_get(client, url)
+        return any("wagtailcore_pageviewrestriction" in query["sql"] for query in queries)
+
+    client.get(article.url)
+    assert not asks_about_restrictions(article.url)
+    minutes = ArticlePageFactory(parent=article_index, title="Board minutes")
+    PageViewRestriction.objects.create(page=minutes, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get(minutes.url)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert asks_about_restrictions(article.url)
 
 
 def test_a_private_page_leaves_the_listings_and_stays_out_when_moved(client, article_index):

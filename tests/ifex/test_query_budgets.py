@@ -133,6 +133,8 @@ def test_articles_and_statements_cost_the_same_however_much_they_carry(
         Signatory.objects.create(page=statement, organisation=OrganisationFactory())
     statement.date = datetime.date(2026, 1, 1)
     statement.save_revision().publish()
+    client.get(article.url)  # the related articles' cards drawn again: a new country
+    client.get(statement.url)
     many = (uncached_get(client, article.url)[1], uncached_get(client, statement.url)[1])
     within_budget({article.url: (few[0], many[0]), statement.url: (few[1], many[1])})
 

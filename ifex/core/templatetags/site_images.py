@@ -2,12 +2,15 @@
 
 Wagtail builds a new `Filter` for every spec on every render, and parses its operations again
 (AVIF, WebP and JPEG at two widths make six per card, twelve cards a listing). A filter is
-the spec alone, whatever the image, so each node here keeps the ones it built.
+the spec alone, whatever the image, so each node here keeps the ones it built. And `{% image %}`
+reads its rendition as `{% picture %}` does: Wagtail's one-rendition read writes it back to the
+cache on every render, even when it came from there.
 """
 
 from django import template
 from django.utils.functional import cached_property
 from wagtail.images.models import Filter
+from wagtail.images.shortcuts import get_renditions_or_not_found
 from wagtail.images.templatetags import wagtailimages_tags as wagtail_images
 
 register = template.Library()
@@ -29,6 +32,18 @@ class ImageNode(wagtail_images.ImageNode):
 
     def get_filter(self):
         return self.filter
+
+    def render(self, context):
+        image = self.validate_image(context)
+        if not image:
+            return ""
+        (rendition,) = get_renditions_or_not_found(image, [self.filter]).values()
+        if self.output_var_name:
+            context[self.output_var_name] = rendition
+            return ""
+        return rendition.img_tag(
+            {name: value.resolve(context) for name, value in self.attrs.items()}
+        )
 
 
 NODES = {"picture": PictureNode, "image": ImageNode}

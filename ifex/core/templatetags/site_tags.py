@@ -63,12 +63,12 @@ def breadcrumb_pages_tag(context, page):
     return breadcrumb_pages(context.get("request"), page)
 
 
-@register.simple_tag
-def filtered_index_url(index_page, name, value):
+@register.simple_tag(takes_context=True)
+def filtered_index_url(context, index_page, name, value):
     """The listing of `index_page` filtered by one taxonomy value: /articles/?country=ph."""
     if index_page is None:
         return ""
-    return f"{index_page.url}?{name}={value}"
+    return f"{index_page.get_url(context.get('request'))}?{name}={value}"
 
 
 def fold(text: str) -> str:
@@ -132,7 +132,7 @@ def structured_data(context, page=None, image_url=""):
         item = {
             "@type": schema_type,
             "headline": page.title[:110],
-            "url": request.build_absolute_uri(page.url),
+            "url": request.build_absolute_uri(page.get_url(request)),
             "description": page.meta_description,
             "publisher": {"@id": home + "#organization"},
             "inLanguage": context.get("LANGUAGE_CODE", "en"),

@@ -2,10 +2,15 @@
 pages again, not the cards of the articles it did not touch."""
 
 import pytest
+from django.core.cache import cache
+from django.utils import translation
 
 from articles.factories import ArticlePageFactory
+from articles.models import ArticlePage
+from ifex.core.cards import card_key
 from ifex.core.factories import CountryFactory, SiteImageFactory
 from ifex.core.page_cache import replace_version
+from tests.support import uncached_get
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +65,19 @@ def test_a_new_crop_of_an_image_shows_on_its_cards(client, article_index):
     assert after != before
     crops = {r.focal_point_key for r in image.renditions.all()}
     assert len(crops) == 2, "renditions for the old and the new focal point"
+
+
+def test_cards_drawn_again_read_their_pages_together_however_many(client, article_index):
+    """A listing reads only what finds its cards in the cache; the pages of the cards it must
+    draw are read whole afterwards, in one query, however many there are."""
+    extra = []
+    for size in (2, 6):
+        ArticlePageFactory.create_batch(size, parent=article_index)
+        client.get("/articles/")
+        warm = uncached_get(client, "/articles/")[1]
+        with translation.override("en"):
+            cache.delete_many([card_key(page) for page in ArticlePage.objects.all()])
+        response, cold = uncached_get(client, "/articles/")
+        assert cards_drawn(response) == len(response.context["listing"].items) > 0
+        extra.append(cold - warm)
+    assert extra == [1, 1]
