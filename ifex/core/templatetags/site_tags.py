@@ -64,6 +64,13 @@ def breadcrumb_pages_tag(context, page):
 
 
 @register.simple_tag(takes_context=True)
+def parent_page(context, page):
+    """The page above `page`, as routing found it (Wagtail's `get_parent` asks the database)."""
+    above = breadcrumb_pages(context.get("request"), page)
+    return above[-1] if above else page.get_parent()
+
+
+@register.simple_tag(takes_context=True)
 def filtered_index_url(context, index_page, name, value):
     """The listing of `index_page` filtered by one taxonomy value: /articles/?country=ph."""
     if index_page is None:
