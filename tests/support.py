@@ -232,7 +232,13 @@ def translated(page, language, **fields):
 def uncached_get(client, url, data=None):
     """GET `url` as an anonymous reader would when the page is not in the page cache (the
     content version replaced, as a publish does); Django's other caches are as warm as on a
-    running server. Returns the response and the SQL queries the request made."""
+    running server. Returns the response and the number of SQL queries the request made."""
+    response, queries = uncached_queries(client, url, data)
+    return response, len(queries)
+
+
+def uncached_queries(client, url, data=None):
+    """As `uncached_get`, with the SQL of each query the request made."""
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
@@ -243,7 +249,7 @@ def uncached_get(client, url, data=None):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, data)
     assert response.status_code == 200, url
-    return response, len(queries)
+    return response, [query["sql"] for query in queries]
 
 
 REDIS_SERVER = "/usr/bin/redis-server"

@@ -199,10 +199,8 @@ def filter_listing(request, queryset, *, years=(), form_class=TaxonomyFilterForm
     return form, params, form.filter(queryset)
 
 
-class ListingPaginator(Paginator):
-    """Django's paginator for a listing in a fixed order: its count is kept until content
-    changes, and a page in the back half is read from the end (the last of 10,000 articles is
-    an OFFSET of 10, not of 9,990)."""
+class KeptCountPaginator(Paginator):
+    """Django's paginator with its count kept until content changes, under `count_key`."""
 
     def __init__(self, object_list, per_page, *, count_key):
         super().__init__(object_list, per_page)
@@ -211,6 +209,11 @@ class ListingPaginator(Paginator):
     @cached_property
     def count(self):
         return kept_until_content_changes(self.count_key, lambda: Paginator.count.func(self))
+
+
+class ListingPaginator(KeptCountPaginator):
+    """For a listing in a fixed order, a page in the back half is also read from the end (the
+    last of 10,000 articles is an OFFSET of 10, not of 9,990)."""
 
     def page(self, number):
         number = self.validate_number(number)

@@ -95,7 +95,7 @@ def claims_subpath(page, path_components) -> bool:
 
 
 def route_in_one_step(page, request, path_components):
-    """What Wagtail's `route` finds for the path below `page`, in three queries however deep it
+    """What Wagtail's `route` finds for the path below `page`, in two queries however deep it
     is: Wagtail looks each level up in turn, with two queries a level. The pages on the path are
     fetched at once; only the one that answers is fetched as its specific type (with its hero
     image), and it then routes the rest itself, as Wagtail would have reached it."""

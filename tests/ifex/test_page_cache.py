@@ -8,9 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
@@ -19,7 +17,7 @@ from campaigns.factories import CampaignPageFactory, ImpunityFigureFactory
 from campaigns.models import HomePage
 from ifex.core.factories import CountryFactory, OrganisationFactory, stream_data
 from ifex.core.page_cache import CACHE_STATUS_HEADER
-from tests.support import uncached_get
+from tests.support import uncached_get, uncached_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -193,9 +191,7 @@ def test_pages_ask_about_view_restrictions_only_once_the_site_has_one(
     client, article_index, article
 ):
     def asks_about_restrictions(url):
-        with CaptureQueriesContext(connection) as queries:
-            uncached_get(client, url)
-        return any("wagtailcore_pageviewrestriction" in query["sql"] for query in queries)
+        return any("pageviewrestriction" in sql for sql in uncached_queries(client, url)[1])
 
     client.get(article.url)
     assert not asks_about_restrictions(article.url)

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext
 
 from articles.factories import ArticlePageFactory, JointStatementPageFactory
 from campaigns.factories import CampaignPageFactory
@@ -161,3 +163,27 @@ def test_the_count_agrees_with_what_is_listed(client, article_index):
 
     html = client.get("/search/", {"q": "zzyzx"}).content.decode()
     assert "0 results for “zzyzx”" in html and "Nothing matches" in html
+
+
+def test_the_number_of_matches_is_kept_until_content_changes(client, article_index):
+    """Counting a common word's matches is a pass over the whole index of its own: the same
+    search counts once until something is published (paging through its results, or after
+    its page left the page cache), and the count is then true again."""
+    for number in range(3):
+        ArticlePageFactory(parent=article_index, title=f"Verdict {number} on impunity")
+
+    def counted(data):
+        reset_queries()  # as uncached_get: each request starts Django's query log afresh
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/search/", data)
+        counting = [q for q in queries if "COUNT(" in q["sql"] and "wagtailcore_page" in q["sql"]]
+        return response.context["results"].paginator.count, len(counting), response
+
+    assert counted({"q": "impunity"})[:2] == (3, 1)
+    count, counting_queries, response = counted({"q": "impunity", "page": "1"})
+    assert (count, counting_queries) == (3, 0)
+    assert "3 results for “impunity”" in response.content.decode()
+    assert counted({"q": "impunity", "type": "articles"})[:2] == (3, 1)  # its own count
+
+    ArticlePageFactory(parent=article_index, title="Impunity again")
+    assert counted({"q": "impunity", "page": "2"})[:2] == (4, 1)
