@@ -39,7 +39,16 @@ PAGES = [
     ("search, common word", "/search/?q=journalist"),
     ("feed, filtered", "/articles/feed/?country=ph"),
 ]
-UNCACHED_TARGETS = {"home page": 1.5, "campaign page": 1.5}  # % of the ceiling; others 2
+# % of the ceiling, as issue 10 sets them. Search and the feed are measured and shown without
+# one: search is held to its growth with the archive (GROWTH_CHECKED) instead.
+UNCACHED_TARGETS = {
+    "home page": 1.5,
+    "campaign page": 1.5,
+    "article index, page 1": 2.0,
+    "article index, last page": 2.0,
+    "article": 2.0,
+    "statement, 94 signatories": 2.0,
+}
 CACHED_TARGET = 50.0
 GROWTH_CHECKED = ("article index, page 1", "article index, last page", "search, common word")
 RSS_TARGET_MB = 150
@@ -105,7 +114,7 @@ def main() -> int:
     table = render(results)
     print(table)
     update_readme(table)
-    missed = [line for line in verdicts if not line.startswith("ok")]
+    missed = [line for line in verdicts if line.startswith("MISS")]
     print("\n".join(verdicts))
     return 1 if missed else 0
 
@@ -288,8 +297,11 @@ def judge(results) -> list[str]:
         for name, _ in PAGES:
             cached = percent(figures["cached"][name]["rps"], ceiling)
             uncached = percent(figures["uncached"][name]["rps"], ceiling)
-            target = UNCACHED_TARGETS.get(name, 2.0)
             verdicts.append(verdict(cached >= CACHED_TARGET, f"{size} {name} cached {cached}%"))
+            target = UNCACHED_TARGETS.get(name)
+            if target is None:
+                verdicts.append(f"     {size} {name} uncached {uncached}% (no target)")
+                continue
             verdicts.append(
                 verdict(uncached >= target, f"{size} {name} uncached {uncached}% (>= {target}%)")
             )
