@@ -1,8 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from campaigns.factories import ImpunityFigureFactory
+from articles.factories import ArticlePageFactory, JointStatementPageFactory
+from campaigns.factories import CampaignPageFactory, ImpunityFigureFactory
 from campaigns.models import ImpunityFigure
+from ifex.core.factories import stream_data
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +152,25 @@ def test_a_duplicate_slug_gets_a_message_not_a_500(admin_client, model_name):
     again = admin_client.post(url, {**data, "name": "Impunity again"})
     assert again.status_code == 200
     assert "has this slug" in again.content.decode()
+
+
+def test_chosen_pages_show_in_the_editor_as_chosen(
+    admin_client, campaign_index, article_index, statement_index
+):
+    """The featured and statements blocks read chosen pages lightly for readers
+    (CardChooserBlock); the editor still shows each chosen page by its title."""
+    featured = ArticlePageFactory(parent=article_index, title="Verdict in Veracruz")
+    statement = JointStatementPageFactory(parent=statement_index, title="End impunity now")
+    page = CampaignPageFactory(
+        parent=campaign_index,
+        body=stream_data(
+            [
+                ("featured", {"heading": "", "pages": [featured.pk]}),
+                ("statements", {"heading": "", "statements": [statement.pk]}),
+            ]
+        ),
+    )
+    response = admin_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Verdict in Veracruz" in html and "End impunity now" in html
