@@ -38,13 +38,6 @@ def card_key(item) -> str:
     return f"card:{get_language()}:{item.pk}:{published}:{item.url_path}"
 
 
-def whole_pages(items) -> dict:
-    """Listings read only what finds a card in the cache (`for_cards`), choosers read plain
-    pages: the pages of the cards to draw, with everything a card shows (`for_listing`), one
-    query per page type. A page unpublished or made private since is not among them."""
-    return {page.pk: page for page in specific_pages(items)}
-
-
 def render_cards(items, context) -> str:
     """The cards of `items` (pages of any kind, as read), from the cache where still true: one
     cache read for them all, and one query per page type for the cards it must draw."""
@@ -63,7 +56,10 @@ def render_cards(items, context) -> str:
     is_kept = [
         versions is not None and bool(found.get(key)) and found[key][0] == versions for key in keys
     ]
-    whole = whole_pages([item for item, kept in zip(items, is_kept, strict=True) if not kept])
+    # The pages of the cards to draw, whole (`for_listing`), one query per page type; a page
+    # unpublished or made private since the listing or the chooser read it is not among them.
+    to_draw = [item for item, kept in zip(items, is_kept, strict=True) if not kept]
+    whole = {page.pk: page for page in specific_pages(to_draw)}
     drawn, new = [], {}
     for item, key, kept in zip(items, keys, is_kept, strict=True):
         if kept:
