@@ -17,7 +17,13 @@ from ifex.core.models import BasePage
 from .downloads import signatures_download
 from .feeds import NewsFeed
 from .forms import NewsPageForm
-from .listing import NewsPageQuerySet, StatementQuerySet, related_pages
+from .listing import (
+    NewsPageQuerySet,
+    SignatoryQuerySet,
+    StatementQuerySet,
+    related_pages,
+    signatories_shown,
+)
 
 
 class NewsPage(BasePage):
@@ -134,10 +140,7 @@ class JointStatementPage(NewsPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # pk breaks ties: signatures added in one go may share a sort order.
-        context["signatories"] = list(
-            self.signatories.select_related("organisation").order_by("sort_order", "pk")
-        )
+        context["signatories"] = signatories_shown(self)
         return context
 
 
@@ -162,6 +165,8 @@ class Signatory(Orderable):
     url = models.URLField(_("website"), blank=True)
 
     panels = ["organisation", "name", "url"]
+
+    objects = SignatoryQuerySet.as_manager()
 
     class Meta(Orderable.Meta):
         verbose_name = _("signatory")

@@ -1,9 +1,12 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from wagtail.test.utils.form_data import inline_formset
 
 from articles.factories import JointStatementPageFactory
 from articles.models import Signatory
 from ifex.core.factories import OrganisationFactory
+from tests.campaigns.test_editorial_roles import news_form
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +73,31 @@ def test_the_signed_text_must_be_a_pdf(statement):
     with pytest.raises(ValidationError) as refused:
         statement.full_clean()
     assert "PDF" in str(refused.value.message_dict["signed_text"])
+
+
+def test_a_preview_lists_the_signatures_as_edited(admin_client, client, statement):
+    member = OrganisationFactory(name="PEN International", website="https://pen.example/")
+    sign(statement, Signatory(organisation=member))
+    signed = Signatory.objects.get(page=statement)
+    edited = [
+        {"id": signed.pk, "organisation": member.pk, "name": "", "url": "", "ORDER": 2},
+        {
+            "id": "",
+            "organisation": "",
+            "name": "Newly Signed Group",
+            "url": "https://new.example/",
+            "ORDER": 1,
+        },
+    ]
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[statement.pk])
+    form = news_form(statement, statement.title, signatories=inline_formset(edited, initial=1))
+    assert admin_client.post(url, form).json()["is_valid"]
+
+    preview = admin_client.get(url).content.decode()
+    assert "Signed by 2 organisations" in preview
+    newly, member_link = (
+        '<li><a href="https://new.example/" rel="noopener">Newly Signed Group</a></li>',
+        '<li><a href="https://pen.example/" rel="noopener">PEN International</a></li>',
+    )
+    assert preview.index(newly) < preview.index(member_link), "in the order the editor set"
+    assert "Newly Signed Group" not in client.get(statement.url).content.decode()
