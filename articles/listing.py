@@ -8,6 +8,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from ifex.core.page_cache import kept_until_content_changes
 from ifex.core.pages import SitePageQuerySet
 
 
@@ -88,6 +89,25 @@ def signatories_shown(statement) -> list:
         # Ordered as `as_shown` orders them.
         return list(signatories.order_by("sort_order", "pk"))
     return list(signatories.as_shown())
+
+
+def news_aside(page, request) -> dict:
+    """What a news page shows beside its text: its countries and topics, and the related pages
+    they lead to. The same for every reader until content changes (a publish may relate another
+    page), so kept under the content version, as the page is: three queries and their building
+    were a fifth of an article's time. A preview shows the edited countries and topics."""
+
+    def read():
+        countries, topics = list(page.countries.all()), list(page.topics.all())
+        return {
+            "countries": countries,
+            "topics": topics,
+            "related_pages": related_pages(page, countries, topics),
+        }
+
+    if getattr(request, "is_preview", False):
+        return read()
+    return kept_until_content_changes(f"news_aside:{page.pk}", read)
 
 
 def related_pages(page, countries, topics, limit=3):

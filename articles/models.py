@@ -21,7 +21,7 @@ from .listing import (
     NewsPageQuerySet,
     SignatoryQuerySet,
     StatementQuerySet,
-    related_pages,
+    news_aside,
     signatories_shown,
 )
 
@@ -89,9 +89,7 @@ class NewsPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["countries"] = list(self.countries.all())
-        context["topics"] = list(self.topics.all())
-        context["related_pages"] = related_pages(self, context["countries"], context["topics"])
+        context.update(news_aside(self, request))
         return context
 
 

@@ -239,12 +239,17 @@ def uncached_get(client, url, data=None):
 
 def uncached_queries(client, url, data=None):
     """As `uncached_get`, with the SQL of each query the request made."""
-    from django.db import connection, reset_queries
-    from django.test.utils import CaptureQueriesContext
-
     from ifex.core.page_cache import replace_version
 
     replace_version()
+    return request_queries(client, url, data)
+
+
+def request_queries(client, url, data=None):
+    """GET `url`: the response and the SQL of each query the request made."""
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
     reset_queries()  # the request resets Django's query log: start it empty
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, data)

@@ -1,9 +1,11 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from articles.factories import ArticlePageFactory
 from ifex.core.factories import CountryFactory, OrganisationFactory, SiteImageFactory, TopicFactory
 from tests.campaigns.test_editorial_roles import news_form
+from tests.support import request_queries, uncached_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +66,36 @@ def test_related_content_shares_a_topic_or_country_and_excludes_itself(
 
     related = client.get(article.url).context["related_pages"]
     assert {page.title for page in related} == {"Same country", "Same topic"}
+
+
+def test_the_aside_is_read_once_until_content_changes(
+    admin_client, settings, article_index, haiti, impunity
+):
+    """Countries, topics and related pages are the same for every reader until something is
+    published: kept under the content version, as pages are. A preview shows its own."""
+    settings.PAGE_CACHE_SECONDS = 0
+    reader = Client()  # admin_client is `client` signed in
+    article = ArticlePageFactory(
+        parent=article_index, title="This one", countries=[haiti], topics=[impunity]
+    )
+    ArticlePageFactory(parent=article_index, title="Same country", countries=[haiti])
+    reader.get(article.url)  # what is kept whatever content changes: the site, its homes
+    _, first = uncached_queries(reader, article.url)
+    response, again = request_queries(reader, article.url)
+    asks_for_the_aside = [sql for sql in first if "core_country" in sql or "core_topic" in sql]
+    assert asks_for_the_aside
+    assert len(again) == 2, "between publishes: the page found on its path, and read"
+    assert {page.title for page in response.context["related_pages"]} == {"Same country"}
+
+    ArticlePageFactory(parent=article_index, title="Newly related", topics=[impunity])
+    related = reader.get(article.url).context["related_pages"]
+    assert {page.title for page in related} == {"Same country", "Newly related"}
+
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[article.pk])
+    assert admin_client.post(url, news_form(article, "Without a country")).json()["is_valid"]
+    preview = admin_client.get(url).content.decode()
+    assert "Without a country" in preview and "?country=ht" not in preview
+    assert "?country=ht" in reader.get(article.url).content.decode()
 
 
 def test_hero_image_needs_alt_text_or_the_decorative_choice_to_publish(
