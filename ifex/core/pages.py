@@ -1,6 +1,8 @@
 """How the site's pages are found: listings, routing and privacy checks in a fixed, small number
 of queries, however deep the page or however many items a listing shows."""
 
+import hashlib
+
 from django.db.models import Q
 from django.http import Http404
 from wagtail.contrib.routable_page.models import RoutablePageMixin
@@ -81,6 +83,11 @@ def pages_on_path(page, path_components) -> dict:
     return {found_page.url_path: found_page for found_page in found}
 
 
+def route_key(page, path_components) -> str:
+    path = "/".join(path_components)  # as readers typed it: hashed into a safe cache key
+    return f"pages_on_path:{page.pk}:{hashlib.sha256(path.encode()).hexdigest()}"
+
+
 def claims_subpath(page, path_components) -> bool:
     """Would this page answer the rest of the path itself (a routable page's feed/)? Wagtail
     asks every page on the way down before looking for a child."""
@@ -97,9 +104,13 @@ def claims_subpath(page, path_components) -> bool:
 def route_in_one_step(page, request, path_components):
     """What Wagtail's `route` finds for the path below `page`, in two queries however deep it
     is: Wagtail looks each level up in turn, with two queries a level. The pages on the path are
-    fetched at once; only the one that answers is fetched as its specific type (with its hero
-    image), and it then routes the rest itself, as Wagtail would have reached it."""
-    found = pages_on_path(page, path_components)
+    fetched at once, and kept until content changes (only a publish, a move or a deletion
+    changes which page an address leads to); only the one that answers is fetched as its
+    specific type (with its hero image), and it then routes the rest itself, as Wagtail would
+    have reached it."""
+    found = kept_until_content_changes(
+        route_key(page, path_components), lambda: pages_on_path(page, path_components)
+    )
     answering, remaining = page, list(path_components)
     while remaining and not (answering is not page and claims_subpath(answering, remaining)):
         child = found.get(f"{answering.url_path}{remaining[0]}/")

@@ -178,6 +178,26 @@ def test_moved_and_deleted_pages_leave_the_cache(client, article_index, statemen
     assert "Verdict in Veracruz" not in html(client, "/articles/")
 
 
+def test_an_address_leads_where_the_last_change_says(client, settings, article_index):
+    """Which page an address leads to is kept until content changes, as pages are."""
+    settings.PAGE_CACHE_SECONDS = 0
+    article = ArticlePageFactory(parent=article_index, slug="verdict")
+    assert client.get("/articles/verdict/").status_code == 200
+    assert client.get("/articles/verdict-appealed/").status_code == 404
+
+    article.slug = "verdict-appealed"
+    article.save_revision().publish()
+    assert client.get("/articles/verdict/").status_code == 404
+    assert client.get("/articles/verdict-appealed/").status_code == 200
+
+    article.unpublish()
+    assert client.get("/articles/verdict-appealed/").status_code == 404
+    article.save_revision().publish()
+    assert client.get("/articles/verdict-appealed/").status_code == 200
+    article.delete()
+    assert client.get("/articles/verdict-appealed/").status_code == 404
+
+
 def test_a_page_made_private_leaves_the_cache_at_once(client, article):
     html(client, article.url)
     PageViewRestriction.objects.create(page=article, restriction_type="password", password="x")
