@@ -12,6 +12,7 @@ from campaigns.models import CampaignPage, HomePage, ImpunityFigure
 from cases.choices import Status
 from cases.models import CasePage
 from ifex.core.models import Organisation
+from ifex.core.page_cache import CACHE_STATUS_HEADER
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 
@@ -187,7 +188,10 @@ def test_the_benchs_archive_is_added_to_the_demo_in_its_source_language(client):
     article_index = ArticleIndexPage.objects.get(**english)
     before = set(article_index.get_children().values_list("pk", flat=True))
     statements_before = JointStatementPage.objects.filter(**english).count()
+    client.get(article_index.url)
+    assert client.get(article_index.url)[CACHE_STATUS_HEADER] == "hit"
     call_command("seed_bulk", articles=3, statements=2, signatories=2, stdout=StringIO())
+    assert client.get(article_index.url)[CACHE_STATUS_HEADER] == "miss", "a stale listing"
 
     added = ArticlePage.objects.child_of(article_index).exclude(pk__in=before)
     assert added.count() == 3

@@ -26,6 +26,7 @@ from articles.models import (
     StatementIndexPage,
 )
 from ifex.core.models import Country, Organisation, Topic
+from ifex.core.page_cache import content_changed
 
 WORDS = [
     *("journalist", "press", "freedom", "impunity", "justice", "trial", "court", "attack"),
@@ -62,6 +63,8 @@ class Command(BaseCommand):
         added = self.add_pages(JointStatementPage, statement_index, statements)
         self.sign(added, signatories)
         self.stdout.write(f"{len(added)} statements added, {signatories} signatories each")
+        # Added without Wagtail's publish signals: pages and counts cached before are out of date.
+        content_changed()
 
     @transaction.atomic
     def add_pages(self, model, index, count) -> list[int]:
