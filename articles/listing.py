@@ -65,14 +65,17 @@ class StatementQuerySet(NewsPageQuerySet):
         return super().for_listing().annotate(signatory_count=Subquery(signed))
 
 
+# The pk breaks ties: signatures added in one go may share a sort order.
+SIGNATURE_ORDER = ("sort_order", "pk")
+
+
 class SignatoryQuerySet(QuerySet):
     def as_shown(self):
         """Each signature's name and link as a statement shows them, in order, as rows: the
         organisation's where one was chosen. A statement has dozens; making two model
-        instances of each was a large part of its page's time. The pk breaks ties: signatures
-        added in one go may share a sort order."""
+        instances of each was a large part of its page's time."""
         return (
-            self.order_by("sort_order", "pk")
+            self.order_by(*SIGNATURE_ORDER)
             .annotate(
                 display_name=Coalesce("organisation__name", "name"),
                 link=Coalesce("organisation__website", "url"),
@@ -86,8 +89,7 @@ def signatories_shown(statement) -> list:
     has. A preview's signatures are the edited ones, in memory: those are shown themselves."""
     signatories = statement.signatories
     if signatories.is_deferring:
-        # Ordered as `as_shown` orders them.
-        return list(signatories.order_by("sort_order", "pk"))
+        return list(signatories.order_by(*SIGNATURE_ORDER))
     return list(signatories.as_shown())
 
 
