@@ -4,7 +4,7 @@ from django.urls import reverse
 from articles.factories import ArticlePageFactory, JointStatementPageFactory
 from campaigns.factories import CampaignPageFactory, ImpunityFigureFactory
 from campaigns.models import ImpunityFigure
-from ifex.core.factories import stream_data
+from tests.campaigns.test_campaign_page import choosing
 
 pytestmark = pytest.mark.django_db
 
@@ -161,15 +161,7 @@ def test_chosen_pages_show_in_the_editor_as_chosen(
     (CardChooserBlock); the editor still shows each chosen page by its title."""
     featured = ArticlePageFactory(parent=article_index, title="Verdict in Veracruz")
     statement = JointStatementPageFactory(parent=statement_index, title="End impunity now")
-    page = CampaignPageFactory(
-        parent=campaign_index,
-        body=stream_data(
-            [
-                ("featured", {"heading": "", "pages": [featured.pk]}),
-                ("statements", {"heading": "", "statements": [statement.pk]}),
-            ]
-        ),
-    )
+    page = CampaignPageFactory(parent=campaign_index, body=choosing(featured, statement))
     response = admin_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
     assert response.status_code == 200
     html = response.content.decode()

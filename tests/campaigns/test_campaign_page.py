@@ -23,6 +23,17 @@ def latest_block(**options):
     return ("latest", value)
 
 
+def choosing(featured, statement):
+    """A campaign page's body with `featured` in a featured block and `statement` in a
+    statements block."""
+    return stream_data(
+        [
+            ("featured", {"heading": "", "pages": [featured.pk]}),
+            ("statements", {"heading": "", "statements": [statement.pk]}),
+        ]
+    )
+
+
 def test_latest_content_block_filters_by_topic(client, campaigns, article_index):
     impunity = TopicFactory(slug="impunity")
     ArticlePageFactory(parent=article_index, title="On impunity", topics=[impunity])
@@ -88,15 +99,7 @@ def test_chosen_pages_unpublished_or_made_private_leave_the_page_though_their_ca
 ):
     featured = ArticlePageFactory(parent=article_index, title="Featured, then private")
     statement = JointStatementPageFactory(parent=statement_index, title="Chosen, then withdrawn")
-    page = CampaignPageFactory(
-        parent=campaigns,
-        body=stream_data(
-            [
-                ("featured", {"heading": "", "pages": [featured.pk]}),
-                ("statements", {"heading": "", "statements": [statement.pk]}),
-            ]
-        ),
-    )
+    page = CampaignPageFactory(parent=campaigns, body=choosing(featured, statement))
     html = uncached_get(client, page.url)[0].content.decode()
     assert "Featured, then private" in html and "Chosen, then withdrawn" in html
 
