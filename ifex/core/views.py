@@ -6,7 +6,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
@@ -100,6 +100,12 @@ def query_string_without_page(request) -> str:
 
 
 DATABASE_RETRY_AFTER_SECONDS = 30
+API_PREFIX = "/api/"
+# As the error pages say them (templates/503.html, 500.html).
+OUTAGE_DETAIL = _(
+    "The site cannot reach its database just now. Nothing is lost: please try again in a minute."
+)
+ERROR_DETAIL = _("The site could not show this page. Please try again in a moment.")
 
 
 @requires_csrf_token
@@ -107,12 +113,18 @@ def server_error(request):
     """A 503 with Retry-After when the database is unreachable (readers retry, nothing is
     broken); the plain 500 page otherwise. Neither page touches the database."""
     error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError):
+    outage = isinstance(error, OperationalError | InterfaceError)
+    if request.path.startswith(API_PREFIX):  # programs read the API: they get JSON
+        detail = OUTAGE_DETAIL if outage else ERROR_DETAIL
+        response = JsonResponse({"detail": str(detail)}, status=503 if outage else 500)
+    elif outage:
         response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    else:
+        return HttpResponseServerError(loader.render_to_string("500.html"))
+    if outage:
         response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
-        response["Cache-Control"] = "no-store"
-        return response
-    return HttpResponseServerError(loader.render_to_string("500.html"))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def login_refused(request, response=None, credentials=None):

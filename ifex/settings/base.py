@@ -264,9 +264,15 @@ if env_str("CLOUDFLARE_ZONE_ID"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"database_outage": {"()": "ifex.core.logging.DatabaseOutageInOneLine"}},
+    "filters": {
+        "database_outage": {"()": "ifex.core.logging.DatabaseOutageInOneLine"},
+        "disallowed_host": {"()": "ifex.core.logging.DisallowedHostInOneLine"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["database_outage"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["database_outage", "disallowed_host"],
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
