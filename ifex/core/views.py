@@ -19,12 +19,14 @@ from wagtail import views as wagtail_views
 from .forms import SearchForm
 from .languages import language_root
 from .listing import PER_PAGE, KeptCountPaginator, nearest_page_number
+from .page_cache import PAGE_DECLARES, read_only, reads_query
 from .pages import specific_pages
 from .search import SEARCH_TYPES, clean_query, search_models, search_pages
 
 OTHER_RESULTS_SHOWN = 10
 
 
+@reads_query("q", *SearchForm.base_fields, "page")
 @require_safe
 def search(request):
     form = SearchForm(request.GET)
@@ -147,6 +149,7 @@ def authenticate_with_password(request, page_view_restriction_id, page_id):
     return response
 
 
+@reads_query(PAGE_DECLARES)
 def serve_page(request, path):
     """Wagtail's own serve view, routed from the home page in the reader's language as the
     cache keeps it (ifex/core/languages.py): Wagtail's lookup of it (`root_page.localized`)
@@ -160,4 +163,6 @@ def serve_page(request, path):
         except Http404:
             route = None
         request._wagtail_route_for_request = route
+        if route:
+            read_only(request, getattr(route[0], "query_parameters", ()))
     return wagtail_views.serve(request, path)

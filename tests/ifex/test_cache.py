@@ -29,7 +29,7 @@ def production_shell(code, var_dir, **environ):
 
 def test_a_server_s_workers_share_a_file_cache_by_default(tmp_path):
     backend = production_shell(SHOW_BACKEND, tmp_path)
-    assert backend == f"django.core.cache.backends.filebased.FileBasedCache {tmp_path / 'cache'}"
+    assert backend == f"ifex.core.cache.TolerantFileBasedCache {tmp_path / 'cache'}"
 
 
 def test_with_redis_two_servers_see_the_same_cache(tmp_path):
