@@ -28,8 +28,8 @@ def test_the_figures_record_downloads_with_every_published_value(client):
 
     rows = csv_rows(client.get("/how-we-count/csv/"))
     assert [(row["figure"], row["value_as_shown"], row["source"]) for row in rows] == [
-        ("Killed", "1,700", "UNESCO Observatory of Killed Journalists"),
-        ("Killed", "1,701", "UNESCO Observatory of Killed Journalists"),
+        (str(figure.pk), "1,700", "UNESCO Observatory of Killed Journalists"),
+        (str(figure.pk), "1,701", "UNESCO Observatory of Killed Journalists"),
     ]
     as_json = client.get("/how-we-count/json/")
     assert as_json["Content-Disposition"] == 'attachment; filename="figures.json"'
