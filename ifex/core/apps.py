@@ -15,6 +15,7 @@ class CoreConfig(AppConfig):
             checks,  # noqa: F401 (registers the deploy checks)
             languages,
             renditions,
+            review_mail,
             translations,
         )
         from .models import Country, Organisation, Region, SiteSettings, Topic
@@ -25,6 +26,7 @@ class CoreConfig(AppConfig):
         renditions.connect()
         languages.connect()
         translations.connect()
+        review_mail.connect()
         # Privacy first: a page made private must leave the cache with the change.
         invalidate_on_change(PageViewRestriction, Site, get_image_model())
         invalidate_on_change(Country, Region, Topic, Organisation, SiteSettings, Locale)
