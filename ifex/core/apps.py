@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
 
         from . import (
             checks,  # noqa: F401 (registers the deploy checks)
+            edge_cache,
             languages,
             renditions,
             review_mail,
@@ -23,6 +24,7 @@ class CoreConfig(AppConfig):
         from .search import register_search_type
 
         connect_invalidation()
+        edge_cache.connect()
         renditions.connect()
         languages.connect()
         translations.connect()
