@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0011_search_entry_text_index'),
+        ('core', '0012_countries_searchable_by_code'),
     ]
 
     operations = [
