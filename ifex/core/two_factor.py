@@ -74,7 +74,7 @@ def owes_a_code(user) -> bool:
 
 
 def enrolment_token(device) -> str:
-    return signing.dumps({"user": device.user_id, "device": device.pk}, salt=ENROLMENT_SALT)
+    return signing.dumps({"device": device.pk}, salt=ENROLMENT_SALT)
 
 
 def enrolment_device(user, token) -> TOTPDevice | None:
@@ -84,7 +84,7 @@ def enrolment_device(user, token) -> TOTPDevice | None:
         signed = signing.loads(token, salt=ENROLMENT_SALT, max_age=ENROLMENT_LINK_MAX_AGE)
     except signing.BadSignature:  # SignatureExpired is one
         return None
-    if not isinstance(signed, dict) or signed.get("user") != user.pk:
+    if not isinstance(signed, dict) or not user.is_authenticated:
         return None
     return TOTPDevice.objects.filter(pk=signed.get("device"), user=user, confirmed=False).first()
 

@@ -82,7 +82,8 @@ def ask_for_a_link(client, inbox, address="editor@example.org") -> str:
     return test_mail.admin_path(test_mail.body(mails[-1]))
 
 
-def test_a_required_member_sets_up_an_app_through_a_link_mailed_to_them(editor, smtp_inbox):
+def test_a_required_member_sets_up_an_app_before_anything_else(editor, smtp_inbox):
+    """Through a link mailed to the account's own address."""
     require_for_editors()
     client = signed_in(editor)
     response = client.get(PAGES)
@@ -104,6 +105,19 @@ def test_a_required_member_sets_up_an_app_through_a_link_mailed_to_them(editor, 
     assert right.status_code == 302 and right["Location"] == PAGES
     assert TOTPDevice.objects.get(pk=device.pk).confirmed
     assert client.get(PAGES).status_code == 200
+
+
+def test_a_link_opened_before_signing_in_serves_after_it(editor, smtp_inbox):
+    require_for_editors()
+    link = ask_for_a_link(signed_in(editor), smtp_inbox)
+    browser = Client()
+    to_login = browser.get(link)
+    assert urlsplit(to_login["Location"]).path == ADMIN_LOGIN
+    signed = browser.post(
+        to_login["Location"], {"username": "editor", "password": "pw", "next": link}
+    )
+    assert signed["Location"] == link, "the sign-in goes on to the link"
+    assert shows_a_key(browser.get(browser.get(link)["Location"]))
 
 
 def shows_a_key(response) -> bool:
@@ -153,9 +167,8 @@ def test_an_enrolment_link_serves_once_its_own_account_and_not_for_long(
     client.post(SETUP, {"code": code(device), "next": PAGES})
     assert client.get(PAGES).status_code == 200
 
-    again = signed_in(editor)
-    refused = again.get(second, follow=True)
-    assert b"no longer valid" in refused.content or not shows_a_key(refused)
+    used = client.get(second, follow=True)
+    assert b"no longer valid" in used.content, "a link serves once"
     assert TOTPDevice.objects.filter(user=editor).count() == 1, "no second app from one link"
 
 
