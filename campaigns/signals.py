@@ -41,7 +41,7 @@ def publish_with_translations(figure, user):
         translation.save_revision(user=user).publish(user=user)
 
 
-def cases_changed(sender, instance, **kwargs):
+def cases_changed(sender, instance=None, **kwargs):
     transaction.on_commit(record_changed_case_figures)
 
 
@@ -59,6 +59,7 @@ def record_changed_case_figures():
 
 
 def connect():
+    from cases.importing import cases_imported
     from cases.models import CasePage
 
     post_save.connect(record_publication, sender=ModelLogEntry, dispatch_uid="figure_record")
@@ -70,3 +71,10 @@ def connect():
     for signal in (post_save, post_delete):
         signal.connect(cases_changed, sender=PageViewRestriction, dispatch_uid="figures_privacy")
     post_page_move.connect(cases_changed, dispatch_uid="figures_case_moved")
+    # Sent once the import committed: its record is written now.
+    cases_imported.connect(
+        lambda sender, **kwargs: record_changed_case_figures(),
+        sender=CasePage,
+        weak=False,
+        dispatch_uid="figures_cases_imported",
+    )

@@ -40,6 +40,6 @@ DROP FUNCTION campaigns_figure_record_append_only();
 
 
 class Migration(migrations.Migration):
-    dependencies = [("campaigns", "0019_cards_chosen_lightly")]
+    dependencies = [("campaigns", "0020_figures_count_by_source_motive_and_death")]
 
     operations = [migrations.RunSQL(APPEND_ONLY, NOT_APPEND_ONLY)]
