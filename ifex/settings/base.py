@@ -320,7 +320,7 @@ WAGTAIL_I18N_ENABLED = True
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         # Wagtail's database backend, stemming each language as its own (search_backend.py),
-        # on unaccented words (core migrations 0004 and 0008).
+        # on unaccented words (core migrations 0004, 0008 and 0012).
         "BACKEND": "ifex.core.search_backend",
         "INDEX_PREFIX": env_str("SEARCH_INDEX_PREFIX", ""),
         "SEARCH_CONFIG": "ifex_english",
@@ -328,7 +328,7 @@ WAGTAILSEARCH_BACKENDS = {
             "en": "ifex_english",
             "fr": "ifex_french",
             "es": "ifex_spanish",
-            "ar": "ifex_simple",
+            "ar": "ifex_arabic",
         },
     }
 }
