@@ -13,8 +13,10 @@ class CoreConfig(AppConfig):
 
         from . import (
             checks,  # noqa: F401 (registers the deploy checks)
+            edge_cache,
             languages,
             renditions,
+            review_mail,
             translations,
         )
         from .models import Country, Organisation, Region, SiteSettings, Topic
@@ -22,9 +24,11 @@ class CoreConfig(AppConfig):
         from .search import register_search_type
 
         connect_invalidation()
+        edge_cache.connect()
         renditions.connect()
         languages.connect()
         translations.connect()
+        review_mail.connect()
         # Privacy first: a page made private must leave the cache with the change.
         invalidate_on_change(PageViewRestriction, Site, get_image_model())
         invalidate_on_change(Country, Region, Topic, Organisation, SiteSettings, Locale)

@@ -254,6 +254,16 @@ if env_str("FRONTEND_CACHE_PURGE_URL"):
         "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
         "LOCATION": env_str("FRONTEND_CACHE_PURGE_URL"),
     }
+# nginx's edge cache in front (ifex/deploy/nginx.conf): refreshed in place on publish, purged
+# when something must leave (ifex/core/edge_cache.py).
+if env_str("EDGE_CACHE_URL"):
+    WAGTAILFRONTENDCACHE["edge"] = {
+        "BACKEND": "ifex.core.edge_cache.EdgeCacheBackend",
+        "LOCATION": env_str("EDGE_CACHE_URL"),
+    }
+# Each translation is a page of its own, purged when it is published: Wagtail would otherwise
+# purge every address once per language, under prefixes that English does not have.
+WAGTAILFRONTENDCACHE_LANGUAGES = []
 if env_str("CLOUDFLARE_ZONE_ID"):
     WAGTAILFRONTENDCACHE["cloudflare"] = {
         "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
@@ -317,6 +327,10 @@ OTP_TOTP_ISSUER = env_str("SITE_NAME", "IFEX No Impunity")
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "IFEX No Impunity")
 WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAIL_I18N_ENABLED = True
+# A translation made with wagtail-localize is a draft until its translator publishes it:
+# wagtail-localize would otherwise publish it at once, the source's words standing in for those
+# not yet translated.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         # Wagtail's database backend, stemming each language as its own (search_backend.py),
