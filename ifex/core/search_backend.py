@@ -5,7 +5,7 @@ page or record is indexed with its own language's configuration (SEARCH_CONFIGS,
 code) and each query is read with the reader's: "asesinado" finds "asesinadas" on the Spanish
 site, as Spanish stemming makes both one word, and English stemming would not; "صحفي" finds
 "الصحفيين" on the Arabic site. The configurations ignore accents (ifex/core/migrations/0008 and
-0012).
+0013).
 """
 
 import copy
