@@ -11,7 +11,10 @@ import json
 from html.parser import HTMLParser
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.db import connection
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Locale
 from wagtail_localize.models import (
     StringSegment,
@@ -346,3 +349,68 @@ def test_the_public_never_gets_the_name_even_if_it_got_in_unchecked(
     assert record["reports"] == [], "a page naming the person is not listed beside the case"
     rows = list(csv.DictReader(line for line in io.StringIO(texts["csv"]) if line[0] != "#"))
     assert rows[0]["name"] == "Name withheld" and rows[0]["status_source"] == "… family"
+
+
+# No old address names the person
+
+
+def test_withholding_with_a_new_slug_leaves_no_address_naming_the_person(
+    client, case_index, mexico, django_capture_on_commit_callbacks
+):
+    case = CasePageFactory(
+        parent=case_index, title=NAME, slug="zorbane-quillfeather", person_name=NAME, country=mexico
+    )
+    case.title, case.slug, case.name_withheld = "Reporter attacked", "reporter-attacked", True
+    with django_capture_on_commit_callbacks(execute=True):
+        case.save_revision().publish()
+    assert not Redirect.objects.filter(old_path__icontains="quillfeather").exists()
+    assert client.get("/cases/zorbane-quillfeather/").status_code == 404
+    assert client.get("/cases/reporter-attacked/").status_code == 200
+    assert_no_trace({"sitemap": client.get("/sitemap.xml").content.decode()}, "Quillfeather")
+
+
+def test_staff_are_told_the_old_address_no_longer_leads_to_the_case(
+    client, admin_client, case_index, mexico, django_capture_on_commit_callbacks
+):
+    case = CasePageFactory(
+        parent=case_index, title=NAME, slug="zorbane-quillfeather", person_name=NAME, country=mexico
+    )
+    case.title, case.slug = "Reporter attacked", "reporter-attacked"
+    with django_capture_on_commit_callbacks(execute=True):
+        case.save_revision().publish()
+    assert client.get("/cases/zorbane-quillfeather/").status_code == 301, "Wagtail's redirect"
+
+    address, data = edit_form(admin_client, case)
+    data["name_withheld"] = "on"
+    response = admin_client.post(address, {**data, "action-publish": "action-publish"})
+    assert response.status_code == 302
+    told = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any("/cases/zorbane-quillfeather" in message for message in told), told
+    assert client.get("/cases/zorbane-quillfeather/").status_code == 404
+
+
+# Staff find the case by the name; readers' search does not
+
+
+def test_staff_find_a_withheld_case_by_the_name_and_readers_search_does_not(
+    client, login_as, withheld_case
+):
+    searched = client.get("/search/", {"q": "Quillfeather"})
+    assert searched.status_code == 200
+    assert "Reporter attacked in Veracruz" not in searched.content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM wagtailsearch_indexentry WHERE "
+            "concat(title::text, autocomplete::text, body::text) ~* '(zorban|quillf)'"
+        )
+        assert cursor.fetchone()[0] == 0, "the name is nowhere in the search index"
+
+    login_as("campaigner")
+    pages_search = client.get("/admin/pages/search/", {"q": "Quillfeather"}).content.decode()
+    assert "/admin/case_listing/?q=Quillfeather" in pages_search, "offered beside pages"
+    for query in ("Quillfeather", "zörbane quill"):
+        found = client.get("/admin/case_listing/", {"q": query})
+        assert found.status_code == 200
+        assert "Reporter attacked in Veracruz" in found.content.decode(), query
+    other = client.get("/admin/case_listing/", {"q": "Nobody"}).content.decode()
+    assert "Reporter attacked in Veracruz" not in other
