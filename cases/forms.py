@@ -11,7 +11,10 @@ from . import withheld
 
 REFUSED = _("The name is withheld: take it out of this field, readers would see it here.")
 
-REPORT_REFUSED = _("The name is withheld: this page names the person, listing it would tie them.")
+REPORT_REFUSED = _(
+    "The name is withheld: this page names the person, and listing it here would tie them to "
+    "the case."
+)
 
 
 class CasePageForm(BasePageForm):

@@ -116,7 +116,11 @@ class WithheldName:
         words = set()
         phrases = set()
         for parts in spellings:
-            words.update(part for part in parts if len(part) > 1 and part not in PARTICLES)
+            words.update(
+                part
+                for part in parts
+                if len(part) > 1 and part not in PARTICLES and not part.isdigit()
+            )
             if len(parts) > 1:
                 phrases.add(parts)
         # Longest first: "José Pérez" is one ellipsis, not two.
