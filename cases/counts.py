@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from ifex.core.languages import name_in_readers_language
 from ifex.core.page_cache import kept_until_content_changes
 
-from .choices import Role, Status
+from .choices import UNKNOWN_STATUSES, Role, Status
 
 MEASURES = [
     ("count", gettext_lazy("How many cases")),
@@ -48,7 +48,7 @@ class CaseCount:
         return cases.aggregate(
             total=Count(one_per_case, distinct=True),
             impunity=Count(one_per_case, distinct=True, filter=Q(status=Status.COMPLETE_IMPUNITY)),
-            known=Count(one_per_case, distinct=True, filter=~Q(status=Status.NO_INFORMATION)),
+            known=Count(one_per_case, distinct=True, filter=~Q(status__in=UNKNOWN_STATUSES)),
         )
 
     def count(self) -> int:

@@ -1,5 +1,5 @@
-"""The cases in the admin: a listing staff search by the person's name, withheld or not, and a
-word to staff when withholding a name took old addresses down."""
+"""The cases in the admin: a listing staff search by the person's name, withheld or not; a
+word to staff when withholding a name took old addresses down; the country names of exports."""
 
 from django.contrib import messages
 from django.db.models import Q
@@ -10,9 +10,11 @@ from wagtail import hooks
 from wagtail.admin.search import SearchArea
 from wagtail.admin.views.pages.listing import IndexView
 from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import withheld
-from .models import CasePage
+from .models import CasePage, CountryNameMapping
 
 
 class CaseListingView(IndexView):
@@ -82,3 +84,16 @@ def tell_staff_about_removed_addresses(request, page):
             )
             % {"addresses": ", ".join(removed)},
         )
+
+
+class CountryNameMappingViewSet(SnippetViewSet):
+    """Country names in an export that staff mapped once to one of the site's countries."""
+
+    model = CountryNameMapping
+    icon = "site"
+    menu_label = _("Country names in exports")
+    list_display = ["name", "source", "country"]
+    add_to_admin_menu = False
+
+
+register_snippet(CountryNameMappingViewSet)

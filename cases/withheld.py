@@ -265,10 +265,14 @@ TEXT_FIELDS = (
     "seo_title",
     "search_description",
     "teaser",
+    "employers",
+    "locality",
+    "source_name",
     "hero_caption",
     "hero_image_alt",
 )
-ADDRESS_FIELDS = ("slug",)
+IMAGE_TEXT_FIELDS = ("hero_caption", "hero_image_alt")  # not on the case form
+ADDRESS_FIELDS = ("slug", "source_url")
 RICH_TEXT_FIELDS = ("summary",)
 EVENT_TEXT_FIELDS = ("source_name", "note")
 EVENT_ADDRESS_FIELDS = ("source_url",)
@@ -331,6 +335,8 @@ def public_view(case):
         return view
     for field in TEXT_FIELDS:
         setattr(view, field, name.redact(getattr(case, field, "")))
+    for field in ADDRESS_FIELDS[1:]:  # the slug is the page's address: refused on save
+        setattr(view, field, name.redact_address(getattr(case, field, "")))
     for field in RICH_TEXT_FIELDS:
         setattr(view, field, name.redact_html(expand_db_html(getattr(case, field, "") or "")))
     events = []

@@ -145,6 +145,9 @@ def test_the_redacted_text_keeps_everything_but_the_name():
         ("seo_title", "Zorbane Q. shot"),
         ("search_description", "The case of Zorbane Quillfeather"),
         ("slug", "zorbanequillfeather"),
+        ("source_url", "https://cpj.org/data/people/zorbane-quillfeather/"),
+        ("locality", "Quillfeather ranch, Veracruz"),
+        ("employers", "La Voz\nQuillfeather Radio"),
     ],
 )
 def test_a_plain_save_refuses_the_name_in_a_public_field(withheld_case, field, value):
@@ -335,6 +338,9 @@ def test_the_public_never_gets_the_name_even_if_it_got_in_unchecked(
     CasePage.objects.filter(pk=withheld_case.pk).update(
         teaser="Zorbane Quillfeather was shot.",
         summary='<p><a href="https://news.example/zorbane-quillfeather-shot">Zörbane</a></p>',
+        source_name="CPJ",
+        source_url="https://cpj.org/data/people/zorbane-quillfeather/",
+        locality="Quillfeather ranch",
     )
     CaseStatusEvent.objects.filter(case=withheld_case).update(
         note="Family of Zorbane Quillfeather informed.",
