@@ -79,9 +79,10 @@ format: install
 	$(BIN)/ruff format .
 
 # Debian packages the tests use for real: Chromium (the browser tests; Playwright's own browser
-# download does not work offline), nginx (the proxy in front of gunicorn) and Redis (the shared
-# cache). Installed when missing.
-SYSTEM_PACKAGES := chromium:/usr/bin/chromium nginx:/usr/sbin/nginx redis-server:/usr/bin/redis-server
+# download does not work offline), nginx (the proxy in front of gunicorn), Varnish (the edge
+# cache) and Redis (the shared cache). Installed when missing.
+SYSTEM_PACKAGES := chromium:/usr/bin/chromium nginx:/usr/sbin/nginx redis-server:/usr/bin/redis-server \
+	varnish:/usr/sbin/varnishd
 system-packages:
 	@missing=""; for entry in $(SYSTEM_PACKAGES); do \
 		[ -x "$${entry#*:}" ] || missing="$$missing $${entry%%:*}"; \

@@ -26,7 +26,6 @@ class PublicationSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "figure",
-            "figure_name",
             "value_as_shown",
             "value",
             "out_of",
@@ -62,7 +61,6 @@ class FigureSerializer(serializers.ModelSerializer):
         model = ImpunityFigure
         fields = [
             "id",
-            "name",
             "value_as_shown",
             "value",
             "out_of",

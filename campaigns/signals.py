@@ -41,7 +41,7 @@ def publish_with_translations(figure, user):
         translation.save_revision(user=user).publish(user=user)
 
 
-def cases_changed(sender, instance, **kwargs):
+def cases_changed(sender, instance=None, **kwargs):
     transaction.on_commit(record_changed_case_figures)
 
 
@@ -58,10 +58,18 @@ def record_changed_case_figures():
 
 
 def connect():
+    from cases.importing import cases_imported
     from cases.models import CasePage
 
     post_save.connect(record_publication, sender=ModelLogEntry, dispatch_uid="figure_record")
     page_published.connect(cases_changed, sender=CasePage, dispatch_uid="figures_case_published")
     page_unpublished.connect(
         cases_changed, sender=CasePage, dispatch_uid="figures_case_unpublished"
+    )
+    # Sent once the import committed: its record is written now.
+    cases_imported.connect(
+        lambda sender, **kwargs: record_changed_case_figures(),
+        sender=CasePage,
+        weak=False,
+        dispatch_uid="figures_cases_imported",
     )

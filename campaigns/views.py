@@ -59,7 +59,7 @@ def figure_history_download(request, file_format):
     """Every value each figure was published with, and its provenance, in the reader's language."""
     rows = [
         {
-            "figure": publication.figure_name,
+            "figure": publication.figure_id,  # its id: the name is for the admin only
             "value_as_shown": publication.display_value or _("counted live"),
             "value": publication.value,
             "out_of": publication.out_of,

@@ -12,7 +12,7 @@ from ifex.core.api import OpenDataViewSet, WithAbout, filter_parameters, languag
 from ifex.core.languages import name_in_readers_language
 from ifex.core.pages import under_restriction
 
-from .choices import Role, Status
+from .choices import DatePrecision, DeathType, Employment, Motive, Role, Status
 from .listing import CaseFilterForm, years_with_cases
 from .models import CaseIndexPage, CasePage, CaseReport, CaseStatusEvent
 
@@ -40,7 +40,19 @@ class CaseSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="public_name")
     role = serializers.ChoiceField(choices=Role.choices)
     role_label = serializers.CharField(source="get_role_display")
-    date_of_attack = serializers.DateField(source="attacked_on")
+    date_of_attack = serializers.CharField(
+        source="attacked_on_iso",
+        help_text=_("ISO 8601 to the precision known: “2006”, “2006-05” or “2006-05-03”."),
+    )
+    date_precision = serializers.ChoiceField(choices=DatePrecision.choices)
+    employment = serializers.ChoiceField(choices=Employment.choices, allow_blank=True)
+    employers = serializers.ListField(child=serializers.CharField(), source="employer_list")
+    locality = serializers.CharField()
+    type_of_death = serializers.ChoiceField(choices=DeathType.choices, allow_blank=True)
+    motive = serializers.ChoiceField(choices=Motive.choices, allow_blank=True)
+    source = serializers.SerializerMethodField(
+        help_text=_("Whose record the case comes from: its name, link and export date.")
+    )
     country = serializers.SerializerMethodField()
     country_code = serializers.CharField(source="country.iso_code")
     status = serializers.ChoiceField(choices=Status.choices)
@@ -58,17 +70,34 @@ class CaseSerializer(serializers.ModelSerializer):
             "name_withheld",
             "role",
             "role_label",
+            "employment",
+            "employers",
             "date_of_attack",
+            "date_precision",
             "country",
             "country_code",
+            "locality",
+            "type_of_death",
+            "motive",
             "status",
             "status_label",
             "status_confirmed_on",
             "status_history",
             "summary",
             "reports",
+            "source",
             "url",
         ]
+
+    def get_source(self, case) -> dict | None:
+        if not case.source_name:
+            return None
+        exported_on = case.source_exported_on
+        return {
+            "name": case.source_name,
+            "url": case.source_url,
+            "exported_on": exported_on.isoformat() if exported_on else None,
+        }
 
     def get_country(self, case) -> str:
         return name_in_readers_language(case.country)

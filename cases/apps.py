@@ -7,10 +7,14 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
+        from wagtail.signals import page_published
+
         from ifex.core.concerns import register_concern
         from ifex.core.search import register_search_type
 
-        from .models import cases_concerning
+        from .models import CasePage, cases_concerning, unpublish_hidden_case
+
+        page_published.connect(unpublish_hidden_case, sender=CasePage)
 
         register_search_type("cases", _("Cases"), "cases.CasePage")
         register_concern(_("Cases this concerns"), cases_concerning)

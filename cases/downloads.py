@@ -13,14 +13,23 @@ from .listing import CaseFilterForm, years_with_cases
 COLUMNS = (
     "name",
     "role",
+    "employment",
+    "employers",
     "date_of_attack",
+    "date_precision",
     "country",
     "country_code",
+    "locality",
+    "type_of_death",
+    "motive",
     "status",
     "status_code",
     "status_confirmed_on",
     "status_source",
     "status_source_url",
+    "source",
+    "source_url",
+    "source_exported_on",
     "url",
 )
 
@@ -33,9 +42,15 @@ def case_rows(request, cases) -> list[dict]:
             {
                 "name": str(case.public_name),
                 "role": case.get_role_display(),
-                "date_of_attack": case.attacked_on.isoformat(),
+                "employment": case.get_employment_display(),
+                "employers": "; ".join(case.employer_list),
+                "date_of_attack": case.attacked_on_iso,
+                "date_precision": case.date_precision,
                 "country": name_in_readers_language(case.country),
                 "country_code": case.country.iso_code,
+                "locality": case.locality,
+                "type_of_death": case.get_type_of_death_display(),
+                "motive": case.get_motive_display(),
                 "status": case.get_status_display(),
                 "status_code": case.status,
                 "status_confirmed_on": (
@@ -43,6 +58,11 @@ def case_rows(request, cases) -> list[dict]:
                 ),
                 "status_source": latest.source_name if latest else "",
                 "status_source_url": latest.source_url if latest else "",
+                "source": case.source_name,
+                "source_url": case.source_url,
+                "source_exported_on": (
+                    case.source_exported_on.isoformat() if case.source_exported_on else ""
+                ),
                 "url": request.build_absolute_uri(case.url),
             }
         )

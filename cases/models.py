@@ -26,7 +26,7 @@ from ifex.core.page_cache import kept_until_content_changes
 from ifex.core.pages import specific_pages
 
 from .charts import CHARTS, case_chart
-from .choices import Role, Status
+from .choices import DatePrecision, DeathType, Employment, Motive, Role, Status
 from .listing import CaseFilterForm, CaseQuerySet, years_with_cases
 
 # What text a withheld name must stay out of: everything a reader, a search engine or a link
@@ -48,10 +48,43 @@ class CasePage(BasePage):
         ),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    attacked_on = models.DateField(_("date of the attack"))
+    employment = models.CharField(
+        _("employment"), max_length=20, choices=Employment.choices, blank=True
+    )
+    employers = models.TextField(
+        _("employers"), blank=True, help_text=_("The media they worked for, one per line.")
+    )
+    attacked_on = models.DateField(
+        _("date of the attack"),
+        help_text=_(
+            "When only the year or the month is known, its first day, with the precision below: "
+            "readers then see the year or the month alone."
+        ),
+    )
+    date_precision = models.CharField(
+        _("the date is known to the"),
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
     country = models.ForeignKey(
         "core.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
     )
+    locality = models.CharField(_("place"), max_length=255, blank=True)
+    type_of_death = models.CharField(
+        _("type of death"), max_length=30, choices=DeathType.choices, blank=True
+    )
+    motive = models.CharField(_("motive"), max_length=20, choices=Motive.choices, blank=True)
+    # Provenance, shown to readers: whose record this is and as of which export.
+    source_name = models.CharField(_("source"), max_length=255, blank=True)
+    source_url = models.URLField(_("source link"), blank=True)
+    source_exported_on = models.DateField(_("source export of"), null=True, blank=True)
+    hidden = models.BooleanField(
+        _("hide this case from the public"),
+        default=False,
+        help_text=_("Publishing a hidden case takes it off the site; the reason stays here."),
+    )
+    hidden_reason = models.TextField(_("why it is hidden"), blank=True)
     summary = RichTextField(
         _("what happened"), features=["bold", "italic", "link", "ol", "ul"], blank=True
     )
@@ -67,8 +100,22 @@ class CasePage(BasePage):
             [FieldPanel("person_name"), FieldPanel("name_withheld")], heading=_("The person")
         ),
         FieldPanel("role"),
-        FieldPanel("attacked_on"),
+        FieldPanel("employment"),
+        FieldPanel("employers"),
+        MultiFieldPanel(
+            [FieldPanel("attacked_on"), FieldPanel("date_precision")], heading=_("Date")
+        ),
         FieldPanel("country"),
+        FieldPanel("locality"),
+        FieldPanel("type_of_death"),
+        FieldPanel("motive"),
+        MultiFieldPanel(
+            [FieldPanel("source_name"), FieldPanel("source_url"), FieldPanel("source_exported_on")],
+            heading=_("Source of the record"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("hidden"), FieldPanel("hidden_reason")], heading=_("Hidden from the public")
+        ),
         FieldPanel("teaser"),
         FieldPanel("summary"),
         InlinePanel(
@@ -107,8 +154,18 @@ class CasePage(BasePage):
 
     @property
     def date(self):
-        """The date listings and search results show."""
-        return self.attacked_on
+        """The date listings and search results show: none rather than an invented day."""
+        return self.attacked_on if self.date_precision == DatePrecision.DAY else None
+
+    @property
+    def attacked_on_iso(self) -> str:
+        """ISO 8601 to the precision known: "2006", "2006-05" or "2006-05-03"."""
+        length = {DatePrecision.YEAR: 4, DatePrecision.MONTH: 7}.get(self.date_precision, 10)
+        return self.attacked_on.isoformat()[:length]
+
+    @property
+    def employer_list(self) -> list[str]:
+        return [line.strip() for line in self.employers.splitlines() if line.strip()]
 
     def status_history(self) -> list:
         """Oldest first, as readers follow a case."""
@@ -124,6 +181,10 @@ class CasePage(BasePage):
 
     def clean(self):
         super().clean()
+        if self.hidden and not self.hidden_reason.strip():
+            raise ValidationError(
+                {"hidden_reason": _("Say why the case is hidden: the reason stays in the record.")}
+            )
         if self.name_withheld and self.person_name.strip():
             self.refuse_the_name_in_public_text()
 
@@ -146,6 +207,12 @@ class CasePage(BasePage):
         reports = self.reports.select_related("page").order_by("sort_order", "pk")
         context["reports"] = specific_pages([report.page for report in reports])
         return context
+
+
+def unpublish_hidden_case(sender, instance, **kwargs):
+    """A hidden case published is taken off the site at once, its reason kept on the page."""
+    if instance.hidden and instance.live:
+        instance.unpublish(log_action=True)
 
 
 class CaseStatusEvent(Orderable):
@@ -178,6 +245,61 @@ class CaseReport(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
+
+
+class ImportedCase(models.Model):
+    """How a case came from a source's export, kept apart from the page's content so that no
+    revision published later rolls it back: the identity the importer knows it by, the values it
+    last imported (a field that differs from them now was edited by staff), and whether the
+    latest export still lists it."""
+
+    case = models.OneToOneField(
+        CasePage, verbose_name=_("case"), on_delete=models.CASCADE, related_name="imported"
+    )
+    source = models.CharField(_("source"), max_length=20)
+    # cases/importing.py explains both: the exact identity, and the looser group (name, year,
+    # country) a corrected record is still recognised by.
+    key = models.CharField(_("identity"), max_length=64)
+    group = models.CharField(_("group"), max_length=64, db_index=True)
+    imported_values = models.JSONField(_("values last imported"), default=dict)
+    first_export_on = models.DateField(_("first imported from the export of"))
+    last_export_on = models.DateField(_("last listed in the export of"))
+    missing_from_export_on = models.DateField(
+        _("flagged for review: missing from the export of"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("imported case")
+        verbose_name_plural = _("imported cases")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "key"], name="unique_imported_case_key")
+        ]
+
+    def __str__(self):
+        return f"{self.source}: {self.case_id}"
+
+
+class CountryNameMapping(models.Model):
+    """A country name in a source's export that staff mapped to one of the site's countries,
+    once: the importer keeps using it, and never guesses one."""
+
+    source = models.CharField(_("source"), max_length=20)
+    name = models.CharField(_("name in the export"), max_length=255)
+    country = models.ForeignKey(
+        "core.Country", verbose_name=_("country"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = ["source", "name", "country"]
+
+    class Meta:
+        verbose_name = _("country name in an export")
+        verbose_name_plural = _("country names in exports")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "name"], name="unique_country_name_mapping")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.source}) → {self.country}"
 
 
 def reported_page_ids() -> frozenset:

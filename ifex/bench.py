@@ -1,7 +1,8 @@
 """`make bench`: the site served as in production (gunicorn, 2 workers, production settings) and
 measured over loopback with wrk, uncached and cached, against a static file of the same size
 from the same server: the ceiling. At demo size, then with 10,000 articles and 1,000 statements
-(`seed_bulk`). Prints a table, writes var/bench/results.json and puts the table in README.md.
+(`seed_bulk`). Prints a table, writes var/bench/results.json and puts the table in
+docs/operating.md.
 
 Runs on a database of its own (ifex_bench, on the embedded server or DATABASE_URL's server) and
 its own var/bench/ folder; the site's data is never touched.
@@ -379,7 +380,7 @@ def render(results) -> str:
 
 
 def update_readme(table: str):
-    readme = BASE_DIR / "README.md"
+    readme = BASE_DIR / "docs" / "operating.md"
     text = readme.read_text()
     start, end = "<!-- bench:start -->", "<!-- bench:end -->"
     if start in text and end in text:

@@ -23,6 +23,7 @@ import pytest
 from django.conf import settings
 from psycopg import sql
 
+from ifex.deploy import varnish
 from ifex.deploy.nginx import render
 
 BASE_DIR = Path(__file__).resolve().parents[1]
@@ -80,8 +81,13 @@ def wait_for_port(port: int, timeout: float = 30):
 
 
 def fetch(url: str, timeout: float = 30):
+    return fetch_request(url, timeout)
+
+
+def fetch_request(request, timeout: float = 30):
+    """`fetch` of a `urllib.request.Request` (its method and headers) or an address."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read().decode()
@@ -288,6 +294,52 @@ def redis_server(tmp_path, port: int | None = None):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
+
+
+@contextlib.contextmanager
+def varnish_in_front_of(
+    app_bases: list[str], *, run_dir, port: int | None = None, purge_from=("127.0.0.1", "::1")
+):
+    """Varnish as docs/operating.md configures it (the edge cache), balancing `app_bases`;
+    yields its base URL."""
+    if not os.path.exists(VARNISHD):
+        pytest.fail(f"{VARNISHD} is missing: `make test` installs it (make system-packages).")
+    run_dir.mkdir(parents=True, exist_ok=True)
+    port = port or free_port()
+    # Varnish reads its configuration and keeps its working folder as its own user: both go in a
+    # folder that user can reach (a test's own folders are private to root).
+    work_dir = Path("/tmp") / f"ifex-varnish-{uuid.uuid4().hex[:12]}"
+    work_dir.mkdir(mode=0o755)
+    config = work_dir / "edge.vcl"
+    config.write_text(
+        varnish.render(
+            app_servers=[base.removeprefix("http://") for base in app_bases],
+            purge_from=purge_from,
+        )
+    )
+    config.chmod(0o644)
+    log = open(run_dir / "varnish.log", "w")  # noqa: SIM115 (closed with the process below)
+    process = subprocess.Popen(
+        [
+            *(VARNISHD, "-F", "-n", str(work_dir / "varnish"), "-a", f"127.0.0.1:{port}"),
+            *("-f", str(config), "-s", "malloc,128m", "-T", "none"),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    process.log_path = log.name
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(base + "/robots.txt", process, timeout=60)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+        shutil.rmtree(work_dir, ignore_errors=True)
 
 
 def require_nginx():

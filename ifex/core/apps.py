@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
 
         from . import (
             checks,  # noqa: F401 (registers the deploy checks)
+            edge_cache,
             languages,
             renditions,
             translations,
@@ -22,6 +23,7 @@ class CoreConfig(AppConfig):
         from .search import register_search_type
 
         connect_invalidation()
+        edge_cache.connect()
         renditions.connect()
         languages.connect()
         translations.connect()

@@ -5,6 +5,7 @@ not the complete set."""
 import csv
 import io
 import json
+import re
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -64,7 +65,8 @@ def download(about: dict, rows: list[dict], columns, *, name: str, key: str, fil
 
 def as_csv(about, rows, columns) -> str:
     """Lines starting with # say what the file is (most tools skip them: pandas' comment="#");
-    then one header line and a line per record."""
+    then one header line and a line per record. Nothing in it is run by a spreadsheet: see
+    `comment_line` and `inert`."""
     out = io.StringIO()
     licence = _("Licence: %(licence)s %(address)s") % {
         "licence": about["licence"],
@@ -72,14 +74,30 @@ def as_csv(about, rows, columns) -> str:
     }
     cite = _("Cite as: %(citation)s") % {"citation": about["citation"]}
     for line in (about["title"], about["note"], licence, cite):
-        out.write(f"# {line}\n")
+        out.write(comment_line(line))
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows({key: inert(value) for key, value in row.items()} for row in rows)
     return out.getvalue()
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet reads a "#" line as cells too, split at its commas.
+FORMULA_AFTER_A_COMMA = re.compile(r"(,\s*)(?=[=+\-@])")
+LINE_BREAKS_AND_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def comment_line(text) -> str:
+    """One "#" line, whatever the text (an organisation's name, a filter's value): its line
+    breaks and control characters become spaces, so it cannot start a line of its own; a double
+    quote becomes a single one, so no cell is quoted; and no cell after a comma starts with a
+    formula."""
+    text = LINE_BREAKS_AND_CONTROLS.sub(" ", str(text)).replace('"', "'")
+    return "# " + FORMULA_AFTER_A_COMMA.sub(r"\1'", text) + "\n"
+
+
 def inert(value) -> str:
-    """A cell a spreadsheet would run as a formula (=, +, -, @) is kept as text."""
+    """A cell a spreadsheet would run as a formula (=, +, -, @, tab, carriage return) is kept as
+    text."""
     value = "" if value is None else str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return "'" + value if value.lstrip(" ").startswith(FORMULA_STARTS) else value

@@ -1,19 +1,20 @@
 """Searchable pickers for taxonomy terms (countries, topics) in the page editor.
 
 wagtail-autocomplete's admin views answer for any model named in the request, so they are mounted
-here behind a list of the models the editor picks from: an editor cannot list users or devices
-through them.
+here behind a list of the models the editor picks from: an editor cannot list users, devices,
+documents or draft titles through them.
 """
 
 from functools import wraps
 
-from django.http import HttpResponseBadRequest
+from django.apps import apps
+from django.http import HttpResponseBadRequest, QueryDict
 from django.urls import path
 from django.utils.translation import gettext as _
 from wagtail.admin.auth import require_admin_access
 from wagtailautocomplete.views import objects, search
 
-PICKABLE_MODELS = {"core.country", "core.topic"}
+PICKABLE_MODELS = ("core.Country", "core.Topic")
 
 
 class PickableByName:
@@ -29,18 +30,58 @@ class PickableByName:
         return cls.objects.filter(name__unaccent__icontains=search_query.strip())
 
 
-def only_pickable_models(view):
+def pickable_model(request):
+    """The one model the request names, if the editor may pick from it; else None.
+
+    `type` is read from the address and the body alike, and must be named exactly once: the
+    library's views read it from one or the other (and default to pages when it is missing),
+    so a request naming two kinds, or none where the view looks, would search another model.
+    """
+    labels = request.GET.getlist("type") + request.POST.getlist("type")
+    if len(labels) != 1:
+        return None
+    try:
+        model = apps.get_model(labels[0])
+    except (LookupError, ValueError):
+        return None
+    pickable = {apps.get_model(label) for label in PICKABLE_MODELS}
+    return model if model in pickable else None
+
+
+def naming_only(query: QueryDict, label: str) -> QueryDict:
+    named = query.copy()
+    named.setlist("type", [label])
+    return named
+
+
+def only_pickable_models(view, reads_type_from):
+    """`reads_type_from`: "GET" or "POST", where the library's `view` looks for the model."""
+
     @wraps(view)
     def checked_view(request, *args, **kwargs):
-        label = request.GET.get("type") or request.POST.get("type") or ""
-        if label.lower() not in PICKABLE_MODELS:
+        model = pickable_model(request)
+        if model is None:
             return HttpResponseBadRequest(_("Nothing to pick of this kind."))
+        # The library reads the model from the request again: give it only the one checked.
+        label = model._meta.label
+        if reads_type_from == "GET":
+            request.GET = naming_only(request.GET, label)
+        else:
+            request.POST = naming_only(request.POST, label)
         return view(request, *args, **kwargs)
 
     return checked_view
 
 
 urlpatterns = [
-    path("objects/", require_admin_access(only_pickable_models(objects)), {"public": False}),
-    path("search/", require_admin_access(only_pickable_models(search)), {"public": False}),
+    path(
+        "objects/",
+        require_admin_access(only_pickable_models(objects, reads_type_from="GET")),
+        {"public": False},
+    ),
+    path(
+        "search/",
+        require_admin_access(only_pickable_models(search, reads_type_from="POST")),
+        {"public": False},
+    ),
 ]

@@ -254,6 +254,16 @@ if env_str("FRONTEND_CACHE_PURGE_URL"):
         "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
         "LOCATION": env_str("FRONTEND_CACHE_PURGE_URL"),
     }
+# nginx's edge cache in front (ifex/deploy/nginx.conf): refreshed in place on publish, purged
+# when something must leave (ifex/core/edge_cache.py).
+if env_str("EDGE_CACHE_URL"):
+    WAGTAILFRONTENDCACHE["edge"] = {
+        "BACKEND": "ifex.core.edge_cache.EdgeCacheBackend",
+        "LOCATION": env_str("EDGE_CACHE_URL"),
+    }
+# Each translation is a page of its own, purged when it is published: Wagtail would otherwise
+# purge every address once per language, under prefixes that English does not have.
+WAGTAILFRONTENDCACHE_LANGUAGES = []
 if env_str("CLOUDFLARE_ZONE_ID"):
     WAGTAILFRONTENDCACHE["cloudflare"] = {
         "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",

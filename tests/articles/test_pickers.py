@@ -77,3 +77,44 @@ def test_the_article_form_shows_pickers_and_saves_what_was_picked(client, login_
     draft = article.get_latest_revision_as_object()
     assert list(draft.countries.all()) == [haiti]
     assert list(draft.topics.all()) == [impunity]
+
+
+def test_the_kind_named_in_the_address_is_the_kind_searched(client, login_as, private_collection):
+    """The picker searches the kind it allowed, whichever part of the request names it: a
+    second kind in the body is refused, and a body naming none (or JSON) still searches only
+    the kind allowed, never the library's default (pages)."""
+    from tests.support import document_in
+
+    document_in(private_collection, "Board minutes")
+    CountryFactory(name="Bolivia", iso_code="BO")
+    login_as("moderator")
+    allowed = f"{SEARCH}?type=core.Country"
+
+    for other in ("wagtaildocs.Document", "wagtailimages.Image", "wagtailcore.Page", "auth.User"):
+        response = client.post(allowed, {"type": other, "query": ""})
+        assert response.status_code == 400, other
+        assert b"Board minutes" not in response.content
+        two_in_the_body = client.post(SEARCH, {"type": ["core.Country", other], "query": ""})
+        assert two_in_the_body.status_code == 400, other
+    for body in ({"query": ""}, {}):
+        assert names(client.post(allowed, body)) == ["Bolivia"]
+    as_json = client.post(allowed, '{"type": "auth.User"}', content_type="application/json")
+    assert names(as_json) == ["Bolivia"]
+
+
+def test_the_objects_view_reads_one_kind_only(client, login_as):
+    bolivia = CountryFactory(name="Bolivia", iso_code="BO")
+    login_as("moderator")
+
+    twice = client.get(f"{OBJECTS}?type=core.Country&type=auth.User&pks={bolivia.pk}")
+    assert twice.status_code == 400
+    agreed = client.get(f"{OBJECTS}?type=core.Country&type=core.country&pks={bolivia.pk}")
+    assert agreed.status_code == 400
+    assert names(client.get(OBJECTS, {"type": "core.Country", "pks": bolivia.pk})) == ["Bolivia"]
+
+
+def test_the_moderator_finds_a_country_the_way_the_editor_does(client, login_as):
+    CountryFactory(name="Bolivia", iso_code="BO")
+    login_as("moderator")
+
+    assert names(client.post(SEARCH, {"type": "core.Country", "query": "boli"})) == ["Bolivia"]

@@ -39,6 +39,7 @@ ImpunityFigureFactory(value=1700)
 @dataclass
 class Cluster:
     proxy: str
+    edge: str
     a: str
     b: str
     env: dict
@@ -91,7 +92,7 @@ def cluster_maker(request, tmp_path_factory):
     migrated_template = request.getfixturevalue("migrated_template")
     folders = {
         name: tmp_path_factory.mktemp(name)
-        for name in ("shared", "redis", "server-a", "server-b", "nginx")
+        for name in ("shared", "redis", "server-a", "server-b", "varnish", "nginx")
     }
     shared, redis_dir = folders["shared"], folders["redis"]
 
@@ -99,7 +100,9 @@ def cluster_maker(request, tmp_path_factory):
         support.require_nginx()
         database_url = stack.enter_context(support.scratch_database(migrated_template))
         redis_url, redis = stack.enter_context(support.redis_server(redis_dir))
+        edge_port = support.free_port()
         env = support.child_environment(
+            EDGE_CACHE_URL=f"http://127.0.0.1:{edge_port}",
             DJANGO_SETTINGS_MODULE="ifex.settings.production",
             SECRET_KEY=SECRET,
             ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -130,9 +133,12 @@ def cluster_maker(request, tmp_path_factory):
             base, process = start_gunicorn(env, folders[f"server-{name}"])
             stack.callback(support.stop, process)
             servers.append(base)
+        edge = stack.enter_context(
+            support.varnish_in_front_of(servers, run_dir=folders["varnish"], port=edge_port)
+        )
         proxy = stack.enter_context(
             support.nginx_in_front_of(
-                servers,
+                [edge],
                 static_root=shared / "static",
                 media_root=shared / "media",
                 run_dir=folders["nginx"],
@@ -140,6 +146,7 @@ def cluster_maker(request, tmp_path_factory):
         )
         return Cluster(
             proxy=proxy,
+            edge=edge,
             a=servers[0],
             b=servers[1],
             env=env,
@@ -386,6 +393,96 @@ def test_a_scheduled_page_goes_live_once_with_every_server_running_the_jobs(clus
     )
     assert published == "True 1 1", "live, one revision, one log entry"
     assert anonymous(f"{cluster.b}/articles/{slug}/")[0] == 200
+
+
+def through_the_edge(cluster, path):
+    """A reader's request through nginx and the edge cache: status, X-Edge-Cache, body."""
+    status, headers, body = support.fetch(cluster.proxy + path)
+    return status, headers.get("X-Edge-Cache"), body
+
+
+def kept_at_the_edge(cluster, *paths):
+    """Each page asked for, then served from the edge (past its lifetime, kept and refreshed
+    in the background: STALE)."""
+    for path in paths:
+        through_the_edge(cluster, path)
+        status, kept, _ = through_the_edge(cluster, path)
+        assert status == 200 and kept in ("HIT", "STALE"), (path, kept)
+
+
+def test_the_edge_cache_keeps_readers_pages_and_never_staffs(cluster):
+    kept_at_the_edge(cluster, "/how-we-count/")
+    assert "userbar" not in through_the_edge(cluster, "/how-we-count/")[2]
+
+    staff = Visitor()
+    assert staff.sign_in(cluster.proxy, "editor", cluster.logins["editor"])[1].endswith("/admin/")
+    status, _, page = staff.open(cluster.proxy + "/how-we-count/")
+    assert status == 200 and "userbar" in page, "staff get their own view, not the kept one"
+    assert through_the_edge(cluster, "/admin/login/")[1] == "PASS"
+
+
+def test_a_published_figure_is_at_the_edge_on_the_next_request_without_a_miss(cluster):
+    pk, value = cluster.shell(
+        "from campaigns.models import ImpunityFigure as F; "
+        "f = F.objects.filter(live=True, kind='count', live_count='').first(); "
+        "print(f.pk, f.value)"
+    ).split()
+    widget = f"/embed/figures/{pk}/"
+    kept_at_the_edge(cluster, "/how-we-count/", widget)
+
+    new_value = int(value) + 7310
+    cluster.shell(
+        "from campaigns.models import ImpunityFigure as F; "
+        f"f = F.objects.get(pk={pk}); f.value = {new_value}; f.save_revision().publish(); "
+        "print('published')"
+    )
+    for path in ("/how-we-count/", widget):
+        status, kept, page = through_the_edge(cluster, path)
+        assert status == 200 and f"{new_value:,}" in page, path
+        assert kept == "HIT", "refreshed in place: the reader waited for no render"
+
+
+def test_an_unpublished_page_leaves_every_address_of_the_edge_at_once(cluster):
+    slug = f"pulled-{uuid.uuid4().hex[:6]}"
+    cluster.shell(
+        "import datetime; from articles.models import ArticlePage, ArticleIndexPage; "
+        f"page = ArticlePage(title='Pulled for safety', slug='{slug}', teaser='Pulled.', "
+        "date=datetime.date(2026, 12, 1)); "
+        "ArticleIndexPage.objects.get().add_child(instance=page); "
+        "page.save_revision().publish(); print(page.pk)"
+    )
+    addresses = (f"/articles/{slug}/", "/articles/", "/articles/?page=1", "/articles/feed/")
+    kept_at_the_edge(cluster, *addresses)
+    assert all("Pulled for safety" in through_the_edge(cluster, path)[2] for path in addresses)
+
+    cluster.shell(
+        f"from wagtail.models import Page; Page.objects.get(slug='{slug}').unpublish(); "
+        "print('unpublished')"
+    )
+    assert through_the_edge(cluster, f"/articles/{slug}/")[0] == 404
+    for path in addresses[1:]:
+        status, _, page = through_the_edge(cluster, path)
+        assert status == 200 and "Pulled for safety" not in page, path
+
+
+def test_a_page_made_private_leaves_the_edge_at_once(cluster):
+    slug = f"private-{uuid.uuid4().hex[:6]}"
+    cluster.shell(
+        "import datetime; from articles.models import ArticlePage, ArticleIndexPage; "
+        f"page = ArticlePage(title='For members only', slug='{slug}', teaser='Members.', "
+        "date=datetime.date(2026, 12, 2)); "
+        "ArticleIndexPage.objects.get().add_child(instance=page); "
+        "page.save_revision().publish(); print(page.pk)"
+    )
+    kept_at_the_edge(cluster, f"/articles/{slug}/", "/articles/")
+
+    cluster.shell(
+        "from wagtail.models import Page, PageViewRestriction as R; "
+        f"R.objects.create(page=Page.objects.get(slug='{slug}'), restriction_type=R.LOGIN); "
+        "print('private')"
+    )
+    for path in (f"/articles/{slug}/", "/articles/"):
+        assert "For members only" not in through_the_edge(cluster, path)[2], path
 
 
 def test_with_redis_stopped_both_servers_answer_and_recover_when_it_returns(cluster):

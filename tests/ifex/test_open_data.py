@@ -28,8 +28,8 @@ def test_the_figures_record_downloads_with_every_published_value(client):
 
     rows = csv_rows(client.get("/how-we-count/csv/"))
     assert [(row["figure"], row["value_as_shown"], row["source"]) for row in rows] == [
-        ("Killed", "1,700", "UNESCO Observatory of Killed Journalists"),
-        ("Killed", "1,701", "UNESCO Observatory of Killed Journalists"),
+        (str(figure.pk), "1,700", "UNESCO Observatory of Killed Journalists"),
+        (str(figure.pk), "1,701", "UNESCO Observatory of Killed Journalists"),
     ]
     as_json = client.get("/how-we-count/json/")
     assert as_json["Content-Disposition"] == 'attachment; filename="figures.json"'
@@ -65,3 +65,36 @@ def test_signatures_download_for_the_statements_listed(client, statement_index):
     listing = client.get(statement_index.url, {"country": "mx"}).content.decode()
     assert "(filtered, not the complete set)" in listing
     assert f'href="{statement_index.url}csv/?country=mx"' in listing
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.mark.parametrize("download", ["figures", "cases", "statements"])
+def test_no_line_or_cell_of_a_download_is_a_formula(client, home, statement_index, download):
+    """A name with a line break or a comma cannot start a line or a cell of its own that a
+    spreadsheet would run; every download is written by the same function."""
+    from cases.models import CaseIndexPage
+    from ifex.core.models import SiteSettings
+
+    settings = SiteSettings.for_site(home.get_site())
+    settings.organisation_name = 'IFEX\n=HYPERLINK("http://x.test","Open"),\r+1,"=2",\t@3'
+    settings.save()
+    Signatory.objects.create(
+        page=JointStatementPageFactory(parent=statement_index, title="Mexico"),
+        name="\t=cmd|' /C calc'!A0",
+        sort_order=0,
+    )
+    ImpunityFigureFactory(sentence="-1+1 journalists")
+    url = {
+        "figures": "/how-we-count/csv/",
+        "cases": CaseIndexPage.objects.get().url + "csv/",
+        "statements": statement_index.url + "csv/",
+    }[download]
+
+    text = client.get(url).content.decode()
+    lines = text.split("\n")
+    assert [line[:2] for line in lines[:4]] == ["# "] * 4 and lines[4][:1] != "#"
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert not [cell for cell in cells if cell.lstrip(" ").startswith(FORMULA_STARTS)]
+    assert lines[0].startswith("# IFEX =HYPERLINK(")  # the whole name, on the title's line

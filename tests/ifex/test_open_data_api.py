@@ -191,8 +191,8 @@ def test_figures_show_what_readers_see_with_every_published_value(client):
     response, body = api_get(client, "figures/")
     assert response.status_code == 200
     [shown] = body["results"]
-    assert (shown["name"], shown["value"], shown["out_of"], shown["value_as_shown"]) == (
-        "Impunity ratio",
+    assert (shown["id"], shown["value"], shown["out_of"], shown["value_as_shown"]) == (
+        figure.pk,
         8,
         10,
         "8 out of 10",
@@ -209,6 +209,35 @@ def test_figures_show_what_readers_see_with_every_published_value(client):
         "8 out of 10",
     ]
     assert "Never published" not in json.dumps(body) + json.dumps(record)
+
+
+def test_a_figures_admin_name_is_in_no_public_output(client):
+    """The name is "for the admin only" (staff may write "check with Ana before May"): the API,
+    its schema and the record's downloads give the figure's id, never its name."""
+    figure = ImpunityFigureFactory(name="Internal: check with Ana")
+    figure.value = 1701
+    figure.save_revision().publish()
+    addresses = [
+        f"{API}figures/",
+        f"{API}figures/{figure.pk}/",
+        f"{API}figure-publications/",
+        f"{API}figure-publications/{figure.publications.first().pk}/",
+        "/how-we-count/",
+        "/how-we-count/csv/",
+        "/how-we-count/json/",
+        f"/embed/figures/{figure.pk}/",
+    ]
+
+    for address in addresses:
+        response = client.get(address)
+        assert response.status_code == 200, address
+        assert b"check with Ana" not in response.content, address
+    schema = json.loads(client.get(API + "schema/", {"format": "json"}).content)["components"]
+    for serializer in ("Figure", "FigureDetail", "Publication", "PublicationDetail"):
+        fields = schema["schemas"][serializer]["properties"]
+        assert "name" not in fields and "figure_name" not in fields, serializer
+    record = json.loads(client.get("/how-we-count/json/").content)["publications"]
+    assert [row["figure"] for row in record] == [figure.pk, figure.pk]
 
 
 def test_statements_list_their_signatures_in_order(client, statement_index):

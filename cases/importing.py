@@ -1,0 +1,696 @@
+"""Importing a monitor's export of cases (CPJ's database of killed journalists and media workers):
+every row read and checked, and the whole file compared with the site's cases, before anything is
+written. The command and the admin both show this review, then write it.
+
+Identity. CPJ's export has no id column, so a case is known by what identifies the person:
+- its group: the name, the year and the country, as the export writes them (letter case and
+  spacing aside);
+- its key: the group with the employers, the place, the role, the employment and the type of
+  death, then the row's rank among rows identical in all of these (1 for the first).
+A row is the case with its key. Failing that, a row is the case of its group when exactly one
+row and one case of that group are left unmatched: a record CPJ corrected (a place, an employer)
+stays the same case. Two people with the same name, year and country (two "Maher", killed in
+Baghdad in 2006, both media workers at Al-Shaabiya) stay two cases: their rows are identical, so
+the rank tells them apart, and since identical rows are interchangeable, which of them is first
+does not matter. If a later export drops one of them, the last is flagged as missing.
+A case no longer in an export is flagged for staff to review; the importer never deletes one.
+
+History. The values each import wrote are kept (ImportedCase.imported_values). A field whose
+value on the site differs from them was edited by staff: a new value from the source is then
+reported as a conflict and not written. A new judicial status becomes a new dated status event,
+sourced to the export; the earlier events stay.
+"""
+
+import csv
+import datetime
+import functools
+import hashlib
+import io
+import re
+import unicodedata
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.models import Locale, Page, PageLogEntry, Revision
+from wagtail.search.backends import get_search_backend
+
+from ifex.core.models import Country
+from ifex.core.page_cache import content_changed
+
+from .choices import DatePrecision, DeathType, Employment, Motive, Role, Status
+from .countries import REGION_OF, iso_code_for, site_country
+from .models import CaseIndexPage, CasePage, CaseStatusEvent, ImportedCase
+from .sources import SOURCES, Source
+
+# The fields an import writes, in the order a review lists them.
+FIELDS = (
+    "person_name",
+    "role",
+    "employment",
+    "employers",
+    "attacked_on",
+    "date_precision",
+    "country",
+    "locality",
+    "type_of_death",
+    "motive",
+    "status",
+)
+FIELD_LABELS = {
+    "person_name": gettext_lazy("name"),
+    "role": gettext_lazy("role"),
+    "employment": gettext_lazy("employment"),
+    "employers": gettext_lazy("employers"),
+    "attacked_on": gettext_lazy("date of the attack"),
+    "date_precision": gettext_lazy("the date is known to the"),
+    "country": gettext_lazy("country"),
+    "locality": gettext_lazy("place"),
+    "type_of_death": gettext_lazy("type of death"),
+    "motive": gettext_lazy("motive"),
+    "status": gettext_lazy("status"),
+}
+BATCH = 500
+# Sent once an import is written (after it commits): figures computed from the cases change
+# without a publish of each case added.
+cases_imported = Signal()
+
+
+class ImportRefused(Exception):
+    """The whole file cannot be read as this source's export: one clear sentence why."""
+
+
+class RowRefused(Exception):
+    """One row cannot be imported: one clear line why."""
+
+
+@dataclass
+class Row:
+    number: int  # as a spreadsheet numbers it: the header is row 1
+    values: dict  # field: text, as ImportedCase.imported_values keeps them
+    group: str
+    detail: str
+    key: str = ""
+    country_name: str = ""  # as the export writes it: the name of a country the site adds
+
+
+@dataclass
+class Rejected:
+    number: int
+    reason: str
+
+
+@dataclass
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+    @property
+    def label(self) -> str:
+        return str(FIELD_LABELS[self.field])
+
+
+@dataclass
+class Update:
+    imported: ImportedCase
+    row: Row
+    changes: list = field(default_factory=list)
+    conflicts: list = field(default_factory=list)
+    back_in_export: bool = False
+
+
+@dataclass
+class Review:
+    source: Source
+    exported_on: datetime.date
+    rows_read: int = 0
+    new: list = field(default_factory=list)
+    changed: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    rejected: list = field(default_factory=list)
+    missing: list = field(default_factory=list)  # ImportedCase newly absent from the export
+
+    @property
+    def conflicts(self) -> list:
+        return [update for update in self.changed + self.unchanged if update.conflicts]
+
+    def summary_lines(self) -> list[str]:
+        lines = [
+            _("Rows read: %(n)s") % {"n": self.rows_read},
+            _("Added: %(n)s") % {"n": len(self.new)},
+            _("Changed: %(n)s") % {"n": len(self.changed)},
+            _("Unchanged: %(n)s") % {"n": len(self.unchanged)},
+            _("Rejected: %(n)s") % {"n": len(self.rejected)},
+        ]
+        lines += [
+            _("Row %(number)s rejected: %(reason)s") % {"number": r.number, "reason": r.reason}
+            for r in self.rejected
+        ]
+        conflicts = len(self.conflicts)
+        lines.append(_("Conflicts with staff edits (not written): %(n)s") % {"n": conflicts})
+        lines.append(
+            _("Missing from this export, flagged for review: %(n)s") % {"n": len(self.missing)}
+        )
+        return lines
+
+    def detail_lines(self) -> list[str]:
+        """Each change and conflict, field by field."""
+        lines = []
+        for update in self.changed:
+            name = update.imported.case.person_name
+            for change in update.changes:
+                lines.append(
+                    _("Row %(number)s, %(name)s: %(field)s “%(old)s” → “%(new)s”")
+                    % {
+                        "number": update.row.number,
+                        "name": name,
+                        "field": change.label,
+                        "old": change.old,
+                        "new": change.new,
+                    }
+                )
+            if update.back_in_export:
+                lines.append(
+                    _("Row %(number)s, %(name)s: back in the export, no longer flagged")
+                    % {"number": update.row.number, "name": name}
+                )
+        for update in self.conflicts:
+            for conflict in update.conflicts:
+                lines.append(
+                    _(
+                        "Row %(number)s, %(name)s: %(field)s edited by staff (“%(old)s”); "
+                        "the source now says “%(new)s”: not written"
+                    )
+                    % {
+                        "number": update.row.number,
+                        "name": update.imported.case.person_name,
+                        "field": conflict.label,
+                        "old": conflict.old,
+                        "new": conflict.new,
+                    }
+                )
+        for imported in self.missing:
+            lines.append(
+                _("%(name)s: not in this export, flagged for review")
+                % {"name": imported.case.person_name}
+            )
+        return lines
+
+
+# Reading CPJ's export ------------------------------------------------------------------------
+
+CPJ_COLUMNS = (
+    "year",
+    "fullName",
+    "gender",
+    "type",
+    "typeOfDeath",
+    "employedAs",
+    "organizations",
+    "country",
+    "location",
+    "motiveConfirmed",
+    "impunityMurder",
+)
+CPJ_ROLES = {"Journalist": Role.JOURNALIST, "Media Worker": Role.MEDIA_WORKER}
+CPJ_MOTIVES = {
+    "Confirmed": Motive.CONFIRMED,
+    "Unconfirmed": Motive.UNCONFIRMED,
+    "N/A": Motive.NOT_APPLICABLE,
+}
+# "N/A": CPJ classifies the type of death only when the motive is confirmed.
+CPJ_DEATHS = {
+    "Murder": DeathType.MURDER,
+    "Crossfire": DeathType.CROSSFIRE,
+    "Dangerous Assignment": DeathType.DANGEROUS_ASSIGNMENT,
+    "Unknown": DeathType.UNKNOWN,
+    "N/A": "",
+    "": "",
+}
+CPJ_STATUSES = {
+    "Complete Impunity": Status.COMPLETE_IMPUNITY,
+    "Partial Impunity": Status.PARTIAL_JUSTICE,
+    "Full Justice": Status.FULL_JUSTICE,
+    "": Status.NOT_TRACKED,
+}
+CPJ_EMPLOYMENT = {"Staff": Employment.STAFF, "Freelance": Employment.FREELANCE, "": ""}
+
+
+def normalised(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def one_of(choices: dict, value: str, column: str):
+    if value not in choices:
+        raise RowRefused(
+            _("“%(value)s” in %(column)s is not one of CPJ's values (%(known)s)")
+            % {
+                "value": value,
+                "column": column,
+                "known": ", ".join(f"“{known}”" for known in choices if known),
+            }
+        )
+    return choices[value]
+
+
+def cpj_row(cells: dict, today: datetime.date, country_codes) -> Row:
+    cells = {column: (value or "").strip() for column, value in cells.items() if column}
+    name = cells["fullName"]
+    if not name:
+        others = [value for column, value in cells.items() if value and column != "gender"]
+        if not others and cells["gender"].isdigit():
+            raise RowRefused(
+                _("a summary row, not a person: empty but for the number %(number)s in gender")
+                % {"number": cells["gender"]}
+            )
+        raise RowRefused(_("no name (fullName is empty)"))
+    year = cells["year"]
+    if not re.fullmatch(r"\d{4}", year) or not 1900 <= int(year) <= today.year:
+        raise RowRefused(_("“%(year)s” in year is not a year") % {"year": year})
+    country_name = cells["country"]
+    if not country_name:
+        raise RowRefused(_("no country"))
+    code = country_codes(country_name)
+    if code is None:
+        raise RowRefused(
+            _(
+                "the country “%(name)s” is not a name this site can map to a country: staff "
+                "map it once in Cases › Country names in exports"
+            )
+            % {"name": country_name}
+        )
+    values = {
+        "person_name": name,
+        "role": one_of(CPJ_ROLES, cells["type"], "type"),
+        "employment": one_of(CPJ_EMPLOYMENT, cells["employedAs"], "employedAs"),
+        "employers": "\n".join(
+            employer.strip() for employer in cells["organizations"].split(",") if employer.strip()
+        ),
+        "attacked_on": datetime.date(int(year), 1, 1).isoformat(),
+        "date_precision": DatePrecision.YEAR.value,
+        "country": code,
+        "locality": cells["location"] or cells.get("locality", ""),
+        "type_of_death": one_of(CPJ_DEATHS, cells["typeOfDeath"], "typeOfDeath"),
+        "motive": one_of(CPJ_MOTIVES, cells["motiveConfirmed"], "motiveConfirmed"),
+        "status": one_of(CPJ_STATUSES, cells["impunityMurder"], "impunityMurder"),
+    }
+    values = {key: str(value) for key, value in values.items()}
+    group = digest(normalised(name), year, normalised(country_name))
+    detail = digest(
+        group,
+        *(normalised(cells[column]) for column in ("organizations", "location", "type")),
+        *(normalised(cells[column]) for column in ("employedAs", "typeOfDeath")),
+    )
+    return Row(number=0, values=values, group=group, detail=detail, country_name=country_name)
+
+
+def read_cpj(text: str) -> tuple[int, list[Row], list[Rejected]]:
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [column for column in CPJ_COLUMNS if column not in (reader.fieldnames or ())]
+    if missing:
+        raise ImportRefused(
+            _("This is not a CPJ export: it has no column %(columns)s.")
+            % {"columns": ", ".join(f"“{column}”" for column in missing)}
+        )
+    today = timezone.localdate()
+    country_codes = functools.cache(lambda name: iso_code_for("cpj", name))
+    rows, rejected, read = [], [], 0
+    for read, cells in enumerate(reader, start=1):
+        number = read + 1
+        if None in cells:
+            rejected.append(Rejected(number, _("more cells than the header has columns")))
+            continue
+        try:
+            row = cpj_row(cells, today, country_codes)
+        except RowRefused as refusal:
+            rejected.append(Rejected(number, str(refusal)))
+            continue
+        row.number = number
+        rows.append(row)
+    rank = defaultdict(int)
+    for row in rows:
+        rank[row.detail] += 1
+        row.key = digest(row.detail, str(rank[row.detail]))
+    return read, rows, rejected
+
+
+READERS = {"cpj": read_cpj}
+
+
+def decoded(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportRefused(
+            _("The file is not UTF-8 text (byte %(at)s): export it again as CSV in UTF-8.")
+            % {"at": error.start}
+        ) from error
+
+
+# The review ----------------------------------------------------------------------------------
+
+
+def current_values(case: CasePage) -> dict:
+    values = {name: str(getattr(case, name) or "") for name in FIELDS if name != "country"}
+    values["attacked_on"] = case.attacked_on.isoformat()
+    values["country"] = case.country.iso_code
+    return values
+
+
+def review(data: bytes, source_key: str, exported_on: datetime.date) -> Review:
+    """What importing this file would do, without writing anything."""
+    source = SOURCES[source_key]
+    rows_read, rows, rejected = READERS[source_key](decoded(data))
+    result = Review(source=source, exported_on=exported_on, rows_read=rows_read)
+    result.rejected = rejected
+    locale = Locale.get_default()
+    known_codes = set(Country.objects.filter(locale=locale).values_list("iso_code", flat=True))
+    for row in list(rows):
+        if row.values["country"] not in known_codes and row.values["country"] not in REGION_OF:
+            rows.remove(row)
+            result.rejected.append(
+                Rejected(
+                    row.number,
+                    _("the country code %(code)s has no region on this site")
+                    % {"code": row.values["country"]},
+                )
+            )
+    result.rejected.sort(key=lambda rejection: rejection.number)
+
+    existing = {
+        imported.key: imported
+        for imported in ImportedCase.objects.filter(source=source.key).select_related(
+            "case", "case__country"
+        )
+    }
+    matched = {}
+    unmatched_rows = []
+    for row in rows:
+        if row.key in existing and existing[row.key].pk not in matched:
+            matched[existing[row.key].pk] = (existing[row.key], row)
+        else:
+            unmatched_rows.append(row)
+    left_cases = defaultdict(list)
+    for imported in existing.values():
+        if imported.pk not in matched:
+            left_cases[imported.group].append(imported)
+    left_rows = defaultdict(list)
+    for row in unmatched_rows:
+        left_rows[row.group].append(row)
+    for group, group_rows in left_rows.items():
+        if len(group_rows) == 1 and len(left_cases.get(group, ())) == 1:
+            imported = left_cases.pop(group)[0]
+            matched[imported.pk] = (imported, group_rows[0])
+        else:
+            result.new.extend(group_rows)
+    result.new.sort(key=lambda row: row.number)
+    result.missing = [
+        imported
+        for group_cases in left_cases.values()
+        for imported in group_cases
+        if imported.missing_from_export_on is None
+    ]
+
+    for imported, row in sorted(matched.values(), key=lambda pair: pair[1].number):
+        update = Update(imported=imported, row=row)
+        now = current_values(imported.case)
+        last = imported.imported_values
+        for name in FIELDS:
+            new, old = row.values[name], now[name]
+            if new == old:
+                continue
+            edited_by_staff = name in last and last[name] != old
+            target = update.conflicts if edited_by_staff else update.changes
+            target.append(FieldChange(name, old, new))
+        update.back_in_export = imported.missing_from_export_on is not None
+        if update.changes or update.back_in_export:
+            result.changed.append(update)
+        else:
+            result.unchanged.append(update)
+    return result
+
+
+# Writing -------------------------------------------------------------------------------------
+
+
+def status_source_name(review: Review) -> str:
+    return _("%(source)s, export of %(date)s") % {
+        "source": review.source.name,
+        "date": review.exported_on.isoformat(),
+    }
+
+
+@transaction.atomic
+def write(review: Review, progress=None) -> dict:
+    """Writes what the review showed: new cases as published pages with their first revision,
+    changes as a new revision published, missing cases flagged. `progress(done, total)` is
+    called along the way."""
+    total = len(review.new) + len(review.changed) + len(review.unchanged)
+    done = 0
+    locale = Locale.get_default()
+    codes = {row.values["country"] for row in review.new} | {
+        change.new
+        for update in review.changed
+        for change in update.changes
+        if change.field == "country"
+    }
+    names = {row.values["country"]: row.country_name for row in review.new}
+    names |= {update.row.values["country"]: update.row.country_name for update in review.changed}
+    countries = {code: site_country(code, names.get(code, code), locale) for code in codes}
+
+    index = CaseIndexPage.objects.filter(locale=locale).first()
+    if index is None:
+        raise ImportRefused(_("The site has no case index to add the cases under."))
+    added = []
+    for start in range(0, len(review.new), BATCH):
+        added += add_cases(review, index, review.new[start : start + BATCH], countries)
+        done += len(review.new[start : start + BATCH])
+        if progress:
+            progress(done, total)
+    for update in review.changed:
+        change_case(review, update, countries)
+        done += 1
+        if progress and done % 50 == 0:
+            progress(done, total)
+    for update in review.unchanged:
+        remember(review, update)
+    done += len(review.unchanged)
+    ImportedCase.objects.filter(pk__in=[imported.pk for imported in review.missing]).update(
+        missing_from_export_on=review.exported_on
+    )
+    if added:
+        # Once for all: the index re-weighs every entry after each call.
+        cases = CasePage.objects.filter(pk__in=added).select_related("country")
+        get_search_backend().add_bulk(CasePage, list(cases))
+    if progress:
+        progress(done, total)
+    if review.new or review.changed:
+        content_changed()
+        transaction.on_commit(lambda: cases_imported.send(sender=CasePage))
+    return {
+        "added": len(review.new),
+        "changed": len(review.changed),
+        "unchanged": len(review.unchanged),
+        "rejected": len(review.rejected),
+        "missing": len(review.missing),
+    }
+
+
+def remember(review: Review, update: Update):
+    """What this import saw of a case: its key (a corrected record's changes), the values now
+    the source's, and that the export lists it. Conflicting fields keep their last import's."""
+    imported = update.imported
+    values = dict(update.row.values)
+    for conflict in update.conflicts:
+        if conflict.field in imported.imported_values:
+            values[conflict.field] = imported.imported_values[conflict.field]
+    fresh = {
+        "key": update.row.key,
+        "group": update.row.group,
+        "imported_values": values,
+        "last_export_on": max(imported.last_export_on, review.exported_on),
+        "missing_from_export_on": None,
+    }
+    if any(getattr(imported, name) != value for name, value in fresh.items()):
+        ImportedCase.objects.filter(pk=imported.pk).update(**fresh)
+
+
+def slug_for(row: Row, taken: set) -> str:
+    base = slugify(f"{row.values['person_name']} {row.values['attacked_on'][:4]}")[:70] or "case"
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    taken.add(slug)
+    return slug
+
+
+def add_cases(review: Review, index: CaseIndexPage, rows: list, countries: dict) -> list[int]:
+    """Pages added to the tree in bulk (one at a time, `add_child` re-reads and re-writes the
+    parent each time), each published with its first revision and logged, as a publish does."""
+    now = timezone.now()
+    index.refresh_from_db()
+    case_type = ContentType.objects.get_for_model(CasePage)
+    last = index.get_last_child()
+    start = index._str2int(last.path[-index.steplen :]) + 1 if last else 1
+    taken = set(Page.objects.child_of(index).values_list("slug", flat=True))
+    pages = []
+    for offset, row in enumerate(rows):
+        slug = slug_for(row, taken)
+        pages.append(
+            Page(
+                path=index._get_path(index.path, index.depth + 1, start + offset),
+                depth=index.depth + 1,
+                numchild=0,
+                translation_key=uuid.uuid4(),
+                locale_id=index.locale_id,
+                live=True,
+                has_unpublished_changes=False,
+                first_published_at=now,
+                last_published_at=now,
+                latest_revision_created_at=now,
+                title=row.values["person_name"],
+                draft_title=row.values["person_name"],
+                slug=slug,
+                content_type=case_type,
+                url_path=f"{index.url_path}{slug}/",
+            )
+        )
+    created = Page.objects.bulk_create(pages)
+    insert_case_rows(review, created, rows, countries)
+    CaseStatusEvent.objects.bulk_create(
+        [
+            CaseStatusEvent(
+                case_id=page.pk,
+                status=row.values["status"],
+                confirmed_on=review.exported_on,
+                source_name=status_source_name(review),
+                source_url=review.source.url,
+                sort_order=0,
+            )
+            for page, row in zip(created, rows, strict=True)
+        ]
+    )
+    Page.objects.filter(pk=index.pk).update(numchild=index.numchild + len(created))
+    cases = list(
+        CasePage.objects.filter(pk__in=[page.pk for page in created])
+        .select_related("country")
+        .prefetch_related("status_events", "reports", "wagtail_admin_comments")
+    )
+    revisions = Revision.objects.bulk_create(
+        [
+            Revision(
+                content_type=case_type,
+                base_content_type=ContentType.objects.get_for_model(Page),
+                object_id=str(case.pk),
+                created_at=now,
+                content=case.serializable_data(),
+                object_str=case.title,
+            )
+            for case in cases
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE wagtailcore_page SET latest_revision_id = revision.id, "
+            "live_revision_id = revision.id FROM unnest(%s, %s) AS revision(page_id, id) "
+            "WHERE wagtailcore_page.id = revision.page_id",
+            [[case.pk for case in cases], [revision.pk for revision in revisions]],
+        )
+    PageLogEntry.objects.bulk_create(
+        [
+            PageLogEntry(
+                content_type=case_type,
+                page_id=case.pk,
+                label=case.title,
+                action="wagtail.publish",
+                revision=revision,
+                timestamp=now,
+                data={"imported_from": status_source_name(review)},
+            )
+            for case, revision in zip(cases, revisions, strict=True)
+        ]
+    )
+    ImportedCase.objects.bulk_create(
+        [
+            ImportedCase(
+                case_id=page.pk,
+                source=review.source.key,
+                key=row.key,
+                group=row.group,
+                imported_values=row.values,
+                first_export_on=review.exported_on,
+                last_export_on=review.exported_on,
+            )
+            for page, row in zip(created, rows, strict=True)
+        ]
+    )
+    return [case.pk for case in cases]
+
+
+def insert_case_rows(review: Review, pages: list, rows: list, countries: dict):
+    """The cases' own table, one batched INSERT (Django's bulk_create refuses a page type)."""
+    fields = [f for f in CasePage._meta.local_concrete_fields if f.name != "page_ptr"]
+    columns = ["page_ptr_id", *(f.column for f in fields)]
+    values = []
+    for page, row in zip(pages, rows, strict=True):
+        case = CasePage(
+            **{k: v for k, v in row.values.items() if k not in ("country", "attacked_on")},
+            country=countries[row.values["country"]],
+            attacked_on=datetime.date.fromisoformat(row.values["attacked_on"]),
+            source_name=review.source.name,
+            source_url=review.source.url,
+            source_exported_on=review.exported_on,
+        )
+        prepared = [f.get_db_prep_save(f.pre_save(case, True), connection) for f in fields]
+        values.append([page.pk, *prepared])
+    quote = connection.ops.quote_name
+    insert = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(CasePage._meta.db_table),
+        ", ".join(quote(column) for column in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(insert, values)
+
+
+def change_case(review: Review, update: Update, countries: dict):
+    """The changes as a new revision, published if the case is (a case staff hid or
+    unpublished stays so); a new status as a new dated event, the earlier ones kept."""
+    case = CasePage.objects.get(pk=update.imported.case_id).get_latest_revision_as_object()
+    for change in update.changes:
+        if change.field == "country":
+            case.country = countries[change.new]
+        elif change.field == "attacked_on":
+            case.attacked_on = datetime.date.fromisoformat(change.new)
+        elif change.field == "status":
+            case.status_events.add(
+                CaseStatusEvent(
+                    status=change.new,
+                    confirmed_on=review.exported_on,
+                    source_name=status_source_name(review),
+                    source_url=review.source.url,
+                )
+            )
+        else:
+            if change.field == "person_name" and case.title == change.old:
+                case.title = case.draft_title = change.new
+            setattr(case, change.field, change.new)
+    if update.changes:
+        case.source_exported_on = review.exported_on
+        revision = case.save_revision(log_action=True, clean=False)
+        if case.live:
+            revision.publish(log_action=True)
+    remember(review, update)

@@ -1,0 +1,55 @@
+"""`manage.py import_cases FILE --source cpj [--dry-run] [--exported-on YYYY-MM-DD]`: the review
+of what importing a monitor's export does (cases/importing.py), then, unless --dry-run, the
+write. One line each: rows read, added, changed, unchanged, rejected; then each rejected row
+with its number and reason, and each change and conflict field by field."""
+
+import datetime
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from cases import importing
+
+
+def export_date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as error:
+        raise CommandError(f"--exported-on {text!r} is not a date (YYYY-MM-DD).") from error
+
+
+class Command(BaseCommand):
+    help = "Import cases from a monitor's export (CPJ's database of killed journalists)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--source", required=True, choices=sorted(importing.SOURCES))
+        parser.add_argument(
+            "--exported-on",
+            type=export_date,
+            help="The date the source exported the file (the export itself does not say); "
+            "today if not given.",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Review only: write nothing.")
+
+    def handle(self, *args, file, source, exported_on, dry_run, **options):
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from error
+        exported_on = exported_on or timezone.localdate()
+        try:
+            review = importing.review(data, source, exported_on)
+        except importing.ImportRefused as refusal:
+            raise CommandError(str(refusal)) from refusal
+        self.stdout.write(f"Source: {review.source.name}, export of {exported_on.isoformat()}")
+        for line in review.summary_lines():
+            self.stdout.write(line)
+        for line in review.detail_lines():
+            self.stdout.write(line)
+        if dry_run:
+            self.stdout.write("Dry run: nothing written.")
+            return
+        importing.write(review)
+        self.stdout.write("Written.")
