@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0012_countries_searchable_by_code'),
+        ('core', '0013_arabic_search_configuration'),
     ]
 
     operations = [
