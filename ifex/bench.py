@@ -431,7 +431,9 @@ def publishing_under_load(env, proxy) -> dict:
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert publisher.stdout.readline().strip() == "READY"
+    for line in publisher.stdout:  # after what `shell` says of itself
+        if line.strip() == "READY":
+            break
     loaded = {}
     reader = threading.Thread(
         target=lambda: loaded.update(
