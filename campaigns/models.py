@@ -1,7 +1,7 @@
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -21,9 +21,10 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
-from cases.choices import Role
+from cases.choices import DeathType, Role, Status
 from cases.counts import MEASURES as CASE_MEASURES
-from cases.counts import CaseCount
+from cases.counts import MOTIVE_CLASSES, CaseCount
+from cases.sources import source_choices
 from ifex.core.languages import active_locale_id
 from ifex.core.models import BasePage, Organisation
 
@@ -205,6 +206,24 @@ class ImpunityFigure(
     cases_role = models.CharField(
         _("only of this role"), max_length=20, choices=Role.choices, blank=True
     )
+    cases_until = models.PositiveSmallIntegerField(
+        _("attacked in or before"),
+        null=True,
+        blank=True,
+        help_text=_("A year, such as 2022: with the year above, a window of years."),
+    )
+    cases_source = models.CharField(
+        _("only from this source's record"), max_length=20, choices=source_choices(), blank=True
+    )
+    cases_motives = models.CharField(
+        _("only of these motives"), max_length=30, choices=MOTIVE_CLASSES, blank=True
+    )
+    cases_death_type = models.CharField(
+        _("only of this type of death"), max_length=30, choices=DeathType.choices, blank=True
+    )
+    cases_status = models.CharField(
+        _("only with this judicial status"), max_length=20, choices=Status.choices, blank=True
+    )
     sentence = models.CharField(
         _("sentence"),
         max_length=255,
@@ -232,6 +251,11 @@ class ImpunityFigure(
         "cases_since": (Kind.CASES,),
         "cases_country": (Kind.CASES,),
         "cases_role": (Kind.CASES,),
+        "cases_until": (Kind.CASES,),
+        "cases_source": (Kind.CASES,),
+        "cases_motives": (Kind.CASES,),
+        "cases_death_type": (Kind.CASES,),
+        "cases_status": (Kind.CASES,),
     }
 
     panels = [
@@ -288,7 +312,15 @@ class ImpunityFigure(
             return LIVE_COUNTS.get(self.live_count)
         if self.kind == self.Kind.CASES and self.cases_measure:
             return CaseCount(
-                self.cases_measure, self.cases_since, self.cases_country, self.cases_role
+                self.cases_measure,
+                since=self.cases_since,
+                country=self.cases_country,
+                role=self.cases_role,
+                until=self.cases_until,
+                source=self.cases_source,
+                motives=self.cases_motives,
+                death_type=self.cases_death_type,
+                status=self.cases_status,
             )
         return None
 
@@ -351,6 +383,40 @@ class ImpunityFigure(
         ]
 
 
+class PublicRecordIsAppendOnly(PermissionDenied):
+    @classmethod
+    def deleting(cls):
+        return cls(_("The figures' public record is append-only: no row of it can be deleted."))
+
+    @classmethod
+    def changing(cls):
+        return cls(
+            _(
+                "The figures' public record is append-only: a published value cannot change; "
+                "mark it as corrected instead."
+            )
+        )
+
+
+class FigurePublicationQuerySet(models.QuerySet):
+    """Rows are added, never deleted; of a row, only its correction changes (and its links to a
+    figure or a user, which are emptied when those are deleted). The database refuses the same
+    (migration 0021), for code that goes around these methods."""
+
+    CHANGEABLE = {"correction_note", "corrected_at", "figure", "figure_id"}
+    CHANGEABLE |= {"published_by", "published_by_id"}
+
+    def delete(self):
+        raise PublicRecordIsAppendOnly.deleting()
+
+    delete.queryset_only = True
+
+    def update(self, **changes):
+        if set(changes) - self.CHANGEABLE:
+            raise PublicRecordIsAppendOnly.changing()
+        return super().update(**changes)
+
+
 class FigurePublication(models.Model):
     """One value a figure was published with: the site's public record, kept in its own table.
 
@@ -399,6 +465,8 @@ class FigurePublication(models.Model):
     )
     corrected_at = models.DateTimeField(_("corrected at"), null=True, blank=True)
 
+    objects = FigurePublicationQuerySet.as_manager()
+
     panels = ["correction_note"]
 
     class Meta:
@@ -413,6 +481,9 @@ class FigurePublication(models.Model):
         if self.correction_note and not self.corrected_at:
             self.corrected_at = timezone.now()
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PublicRecordIsAppendOnly.deleting()
 
     @classmethod
     def record(cls, figure: ImpunityFigure, published_at, user=None) -> "FigurePublication":

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -47,22 +48,7 @@ from ifex.core.page_cache import content_changed
 from .choices import DatePrecision, DeathType, Employment, Motive, Role, Status
 from .countries import REGION_OF, iso_code_for, site_country
 from .models import CaseIndexPage, CasePage, CaseStatusEvent, ImportedCase
-
-
-@dataclass(frozen=True)
-class Source:
-    key: str
-    name: str
-    url: str
-
-
-SOURCES = {
-    "cpj": Source(
-        key="cpj",
-        name="Committee to Protect Journalists",
-        url="https://cpj.org/data/killed/",
-    ),
-}
+from .sources import SOURCES, Source
 
 # The fields an import writes, in the order a review lists them.
 FIELDS = (
@@ -92,6 +78,9 @@ FIELD_LABELS = {
     "status": gettext_lazy("status"),
 }
 BATCH = 500
+# Sent once an import is written (after it commits): figures computed from the cases change
+# without a publish of each case added.
+cases_imported = Signal()
 
 
 class ImportRefused(Exception):
@@ -509,6 +498,7 @@ def write(review: Review, progress=None) -> dict:
         progress(done, total)
     if review.new or review.changed:
         content_changed()
+        transaction.on_commit(lambda: cases_imported.send(sender=CasePage))
     return {
         "added": len(review.new),
         "changed": len(review.changed),

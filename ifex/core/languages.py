@@ -36,6 +36,39 @@ def active_locale_id() -> int | None:
     return ids.get(active_language()) or ids.get(settings.LANGUAGE_CODE)
 
 
+def locale_languages() -> dict[int, str]:
+    """{locale id: language code}, without a query on most requests."""
+    ids = kept_until_saved(
+        "locale_ids", lambda: dict(Locale.objects.values_list("language_code", "pk")), Locale
+    )
+    return {pk: code for code, pk in ids.items()}
+
+
+def content_language(page) -> str:
+    """The language a page's words are in: its own language's, except for an alias, which
+    shows its original's words (wagtail-localize makes one of each parent a translated page
+    needs, before any translator has translated it)."""
+    locale_id = page.locale_id
+    if getattr(page, "alias_of_id", None):
+        # Routing and the menu read it with the page (`with_alias_locale`): no query then.
+        locale_id = getattr(page, "alias_locale_id", None) or kept_until_content_changes(
+            f"alias_locale:{page.alias_of_id}",
+            lambda: (
+                Page.objects.filter(pk=page.alias_of_id).values_list("locale_id", flat=True).first()
+            ),
+        )
+    return locale_languages().get(locale_id, settings.LANGUAGE_CODE)
+
+
+def foreign_language(page) -> str:
+    """The language of a page's words where it is not the reader's (English shown on a French
+    page, until a translator publishes its translation); "" where it is."""
+    if page is None or not getattr(page, "locale_id", None):
+        return ""
+    language = content_language(page)
+    return "" if language == active_language() else language
+
+
 def names_in_language(model, locale_id) -> dict:
     """{translation key: name} of a taxonomy's rows (countries, regions, topics) translated into
     a locale, kept until one of them is saved."""
@@ -96,10 +129,17 @@ def language_homes(site) -> dict[str, Page]:
     or deleted, not until any content changes."""
     root = site.root_page
     return kept(
-        f"language_homes:{root.translation_key}",
-        lambda: {code: home.specific for code, home in translations_in_the_database(root).items()},
-        LANGUAGE_HOMES_VERSION,
+        f"language_homes:{root.translation_key}", lambda: homes_of(root), LANGUAGE_HOMES_VERSION
     )
+
+
+def homes_of(root) -> dict[str, Page]:
+    """The live translations of the site's root page, as its own type, in one query: they are
+    all of its type (Wagtail translates a page into a copy of it); `.specific` read them one by
+    one."""
+    model = root.specific_class or Page
+    found = model.objects.filter(translation_key=root.translation_key).live()
+    return {home.locale.language_code: home for home in found.select_related("locale")}
 
 
 def language_root(request):
@@ -145,9 +185,12 @@ def language_versions(request, page=None) -> list[LanguageVersion]:
     its live translation, or else that language's home. Without a page (search, the figures'
     history), the same address in each language."""
     current = active_language()
-    versions = live_translations(page) if page is not None else {}
     site = Site.find_for_request(request)
     homes = language_homes(site) if site else {}
+    if page is not None and site and page.translation_key == site.root_page.translation_key:
+        versions = homes  # the home page's translations are the language homes, already read
+    else:
+        versions = live_translations(page) if page is not None else {}
     found = []
     for code, name in settings.LANGUAGES:
         if page is None:

@@ -327,10 +327,14 @@ OTP_TOTP_ISSUER = env_str("SITE_NAME", "IFEX No Impunity")
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "IFEX No Impunity")
 WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAIL_I18N_ENABLED = True
+# A translation made with wagtail-localize is a draft until its translator publishes it:
+# wagtail-localize would otherwise publish it at once, the source's words standing in for those
+# not yet translated.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         # Wagtail's database backend, stemming each language as its own (search_backend.py),
-        # on unaccented words (core migrations 0004 and 0008).
+        # on unaccented words (core migrations 0004, 0008 and 0013).
         "BACKEND": "ifex.core.search_backend",
         "INDEX_PREFIX": env_str("SEARCH_INDEX_PREFIX", ""),
         "SEARCH_CONFIG": "ifex_english",
@@ -338,7 +342,7 @@ WAGTAILSEARCH_BACKENDS = {
             "en": "ifex_english",
             "fr": "ifex_french",
             "es": "ifex_spanish",
-            "ar": "ifex_simple",
+            "ar": "ifex_arabic",
         },
     }
 }
