@@ -1,7 +1,7 @@
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -383,6 +383,40 @@ class ImpunityFigure(
         ]
 
 
+class PublicRecordIsAppendOnly(PermissionDenied):
+    @classmethod
+    def deleting(cls):
+        return cls(_("The figures' public record is append-only: no row of it can be deleted."))
+
+    @classmethod
+    def changing(cls):
+        return cls(
+            _(
+                "The figures' public record is append-only: a published value cannot change; "
+                "mark it as corrected instead."
+            )
+        )
+
+
+class FigurePublicationQuerySet(models.QuerySet):
+    """Rows are added, never deleted; of a row, only its correction changes (and its links to a
+    figure or a user, which are emptied when those are deleted). The database refuses the same
+    (migration 0021), for code that goes around these methods."""
+
+    CHANGEABLE = {"correction_note", "corrected_at", "figure", "figure_id"}
+    CHANGEABLE |= {"published_by", "published_by_id"}
+
+    def delete(self):
+        raise PublicRecordIsAppendOnly.deleting()
+
+    delete.queryset_only = True
+
+    def update(self, **changes):
+        if set(changes) - self.CHANGEABLE:
+            raise PublicRecordIsAppendOnly.changing()
+        return super().update(**changes)
+
+
 class FigurePublication(models.Model):
     """One value a figure was published with: the site's public record, kept in its own table.
 
@@ -431,6 +465,8 @@ class FigurePublication(models.Model):
     )
     corrected_at = models.DateTimeField(_("corrected at"), null=True, blank=True)
 
+    objects = FigurePublicationQuerySet.as_manager()
+
     panels = ["correction_note"]
 
     class Meta:
@@ -445,6 +481,9 @@ class FigurePublication(models.Model):
         if self.correction_note and not self.corrected_at:
             self.corrected_at = timezone.now()
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PublicRecordIsAppendOnly.deleting()
 
     @classmethod
     def record(cls, figure: ImpunityFigure, published_at, user=None) -> "FigurePublication":

@@ -8,10 +8,10 @@ fires when a publish is only scheduled.
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
-from wagtail.models import ModelLogEntry
-from wagtail.signals import page_published, page_unpublished
+from wagtail.models import ModelLogEntry, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail_localize.fields import copy_synchronised_fields
 
 from .models import FigurePublication, ImpunityFigure
@@ -46,9 +46,10 @@ def cases_changed(sender, instance=None, **kwargs):
 
 
 def record_changed_case_figures():
-    """A figure computed from the cases changes when a case is published or unpublished: its
-    public record gets the new value, as if staff had published it (by no one), so the record
-    holds every value readers saw."""
+    """A figure computed from the cases changes when a case is published or unpublished, made
+    private or public again (itself or a section above it), or moved: its public record gets
+    the new value, as if staff had published it (by no one), so the record holds every value
+    readers saw. Any change of privacy or place asks; only a changed value is written."""
     now = timezone.now()
     for figure in ImpunityFigure.objects.filter(kind=ImpunityFigure.Kind.CASES, live=True):
         last = FigurePublication.objects.filter(figure=figure).order_by("published_at", "pk").last()
@@ -66,6 +67,10 @@ def connect():
     page_unpublished.connect(
         cases_changed, sender=CasePage, dispatch_uid="figures_case_unpublished"
     )
+    # Privacy is set on a case or on any page above it: every change may change what counts.
+    for signal in (post_save, post_delete):
+        signal.connect(cases_changed, sender=PageViewRestriction, dispatch_uid="figures_privacy")
+    post_page_move.connect(cases_changed, dispatch_uid="figures_case_moved")
     # Sent once the import committed: its record is written now.
     cases_imported.connect(
         lambda sender, **kwargs: record_changed_case_figures(),

@@ -16,6 +16,7 @@ class CoreConfig(AppConfig):
             edge_cache,
             languages,
             renditions,
+            review_mail,
             translations,
         )
         from .models import Country, Organisation, Region, SiteSettings, Topic
@@ -27,6 +28,7 @@ class CoreConfig(AppConfig):
         renditions.connect()
         languages.connect()
         translations.connect()
+        review_mail.connect()
         # Privacy first: a page made private must leave the cache with the change.
         invalidate_on_change(PageViewRestriction, Site, get_image_model())
         invalidate_on_change(Country, Region, Topic, Organisation, SiteSettings, Locale)

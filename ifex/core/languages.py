@@ -36,6 +36,39 @@ def active_locale_id() -> int | None:
     return ids.get(active_language()) or ids.get(settings.LANGUAGE_CODE)
 
 
+def locale_languages() -> dict[int, str]:
+    """{locale id: language code}, without a query on most requests."""
+    ids = kept_until_saved(
+        "locale_ids", lambda: dict(Locale.objects.values_list("language_code", "pk")), Locale
+    )
+    return {pk: code for code, pk in ids.items()}
+
+
+def content_language(page) -> str:
+    """The language a page's words are in: its own language's, except for an alias, which
+    shows its original's words (wagtail-localize makes one of each parent a translated page
+    needs, before any translator has translated it)."""
+    locale_id = page.locale_id
+    if getattr(page, "alias_of_id", None):
+        # Routing and the menu read it with the page (`with_alias_locale`): no query then.
+        locale_id = getattr(page, "alias_locale_id", None) or kept_until_content_changes(
+            f"alias_locale:{page.alias_of_id}",
+            lambda: (
+                Page.objects.filter(pk=page.alias_of_id).values_list("locale_id", flat=True).first()
+            ),
+        )
+    return locale_languages().get(locale_id, settings.LANGUAGE_CODE)
+
+
+def foreign_language(page) -> str:
+    """The language of a page's words where it is not the reader's (English shown on a French
+    page, until a translator publishes its translation); "" where it is."""
+    if page is None or not getattr(page, "locale_id", None):
+        return ""
+    language = content_language(page)
+    return "" if language == active_language() else language
+
+
 def names_in_language(model, locale_id) -> dict:
     """{translation key: name} of a taxonomy's rows (countries, regions, topics) translated into
     a locale, kept until one of them is saved."""

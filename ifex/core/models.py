@@ -96,7 +96,13 @@ class Country(PickableByName, TranslatableMixin, index.Indexed, models.Model):
     )
 
     panels = ["name", "iso_code", "region"]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    # The admin's choosers filter by language, and the directory searches codes too.
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("iso_code"),
+        index.FilterField("locale"),
+    ]
 
     class Meta(TranslatableMixin.Meta):
         ordering = ["name"]
@@ -132,7 +138,11 @@ class Topic(PickableByName, TranslatableMixin, index.Indexed, models.Model):
     description = models.TextField(_("description"), blank=True)
 
     panels = ["name", "slug", "description"]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("locale"),
+    ]
 
     class Meta(TranslatableMixin.Meta):
         ordering = ["name"]

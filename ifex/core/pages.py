@@ -3,10 +3,10 @@ of queries, however deep the page or however many items a listing shows."""
 
 import hashlib
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from wagtail.contrib.routable_page.models import RoutablePageMixin
-from wagtail.models import Page, PageManager, PageViewRestriction
+from wagtail.models import Page, PageManager, PageViewRestriction, Site
 from wagtail.query import PageQuerySet
 
 from .languages import active_locale_id, language_root
@@ -79,7 +79,9 @@ def pages_on_path(page, path_components) -> dict:
         page.url_path + "".join(f"{component}/" for component in path_components[:length])
         for length in range(1, len(path_components) + 1)
     ]
-    found = Page.objects.filter(url_path__in=prefixes, path__startswith=page.path)
+    found = with_alias_locale(
+        Page.objects.filter(url_path__in=prefixes, path__startswith=page.path)
+    )
     return {found_page.url_path: found_page for found_page in found}
 
 
@@ -162,22 +164,48 @@ def view_restrictions(page):
     )
 
 
+def with_alias_locale(pages):
+    """Pages with the locale of the page each alias shows (`content_language`), in the same
+    query."""
+    return pages.annotate(alias_locale_id=F("alias_of__locale_id"))
+
+
 def site_sections(request) -> list:
-    """The live, public pages right under the site's root: the menu and the feed links both
-    come from them, kept in the cache until the content changes."""
+    """The live, public pages right under the site's root, each in the reader's language where
+    a translator has published it, else the English original (the menu marks it as English):
+    the menu and the feed links both come from them, kept in the cache until the content
+    changes."""
     if not hasattr(request, "site_sections"):
         root = language_root(request)
+        site = Site.find_for_request(request)
         request.site_sections = (
             kept_until_content_changes(
-                f"site_sections:{root.pk}",
-                lambda: list(
-                    SitePageQuerySet(Page).child_of(root).live().public().order_by("path")
-                ),
+                f"site_sections:{site.root_page_id}:{root.pk}",
+                lambda: sections_in_language(site.root_page, root),
             )
-            if root
+            if root and site
             else []
         )
     return request.site_sections
+
+
+def sections_in_language(source_root, root) -> list:
+    """The sections under the source language's home, each replaced by its translation under
+    the reader's home where one is published (an alias, the original's words under another
+    address, is not one); then any section only the reader's language has. One query."""
+    children = with_alias_locale(SitePageQuerySet(Page).live().public().order_by("path"))
+    below_source = Q(path__startswith=source_root.path, depth=source_root.depth + 1)
+    if root.pk == source_root.pk:
+        return list(children.filter(below_source))
+    below_root = Q(path__startswith=root.path, depth=root.depth + 1, alias_of__isnull=True)
+    found = list(children.filter(below_source | below_root))
+    translated = {page.translation_key: page for page in found if page.path.startswith(root.path)}
+    shown = [
+        translated.pop(page.translation_key, page)
+        for page in found
+        if page.path.startswith(source_root.path)
+    ]
+    return shown + list(translated.values())
 
 
 def specific_pages(pages) -> list:

@@ -1,10 +1,26 @@
 """Translations are worked on by the same people, under the same rules, as their source: a page
 made as a translation (by wagtail-localize, or Wagtail's copy for translation, with any parents
 it needs) gets its source's group permissions and its review workflow. Without this, a French
-statement index would let no editor add to it, and a translated statement would skip review."""
+statement index would let no editor add to it, and a translated statement would skip review.
 
+wagtail-localize's own views ask only for the right to translate at all: here they also ask for
+the right to edit what is translated, and to publish what a sync would publish."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models.signals import post_save
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from wagtail.models import GroupPagePermission, Page, WorkflowPage
+from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.snippets.permissions import get_permission_name
+from wagtail.snippets.views.snippets import get_snippet_model_from_url_params
+from wagtail_localize.models import TranslationSource
+from wagtail_localize.views.submit_translations import (
+    SubmitPageTranslationView,
+    SubmitSnippetTranslationView,
+)
+from wagtail_localize.views.update_translations import UpdateTranslationsView
 
 
 def share_rules_with_translation(sender, instance, created, raw=False, **kwargs):
@@ -28,3 +44,77 @@ def share_rules_with_translation(sender, instance, created, raw=False, **kwargs)
 
 def connect():
     post_save.connect(share_rules_with_translation, dispatch_uid="share_rules_with_translation")
+
+
+def may_edit(user, instance) -> bool:
+    if isinstance(instance, Page):
+        return instance.permissions_for_user(user).can_edit()
+    return user.has_perm(get_permission_name("change", type(instance)))
+
+
+def may_publish(user, instance) -> bool:
+    if isinstance(instance, Page):
+        return instance.permissions_for_user(user).can_publish()
+    return user.has_perm(get_permission_name("publish", type(instance)))
+
+
+class SubmitPageTranslation(SubmitPageTranslationView):
+    """wagtail-localize's "Translate this page", for those who may edit the page (and, with
+    its subpages, each of them): it asks only for the right to translate at all."""
+
+    def dispatch(self, request, *args, **kwargs):
+        page = get_object_or_404(Page, id=kwargs["page_id"]).specific
+        if not may_edit(request.user, page):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        if form.cleaned_data["include_subtree"]:
+            editable = PagePermissionPolicy().instances_user_has_permission_for(
+                self.request.user, "change"
+            )
+            below = Page.objects.descendant_of(self.object)
+            if below.exclude(pk__in=editable.values("pk")).exists():
+                messages.error(
+                    self.request,
+                    _("You may not edit some of its subpages: translate those you may one by one."),
+                )
+                return self.render_to_response(self.get_context_data())
+        return super().form_valid(form)
+
+
+class SubmitSnippetTranslation(SubmitSnippetTranslationView):
+    def dispatch(self, request, *args, **kwargs):
+        model = get_snippet_model_from_url_params(kwargs["app_label"], kwargs["model_name"])
+        if not request.user.has_perm(get_permission_name("change", model)):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class UpdateTranslations(UpdateTranslationsView):
+    """wagtail-localize's "Sync translated pages": for those who may edit the source; and
+    "Publish immediately" only for those who may publish every translation (a French statement
+    goes through review, as the English one does)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        source = get_object_or_404(TranslationSource, id=kwargs["translation_source_id"])
+        if not may_edit(request.user, source.get_source_instance()):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        if form.cleaned_data["publish_translations"]:
+            translations = self.object.translations.filter(enabled=True)
+            for translation in translations.select_related("target_locale"):
+                target = translation.get_target_instance()
+                if not may_publish(self.request.user, target):
+                    messages.error(
+                        self.request,
+                        _(
+                            "You may not publish the %(language)s translation: update it "
+                            "as a draft, then submit it for review."
+                        )
+                        % {"language": translation.target_locale.get_display_name()},
+                    )
+                    return self.render_to_response(self.get_context_data())
+        return super().form_valid(form)

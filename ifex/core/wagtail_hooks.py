@@ -7,7 +7,7 @@ from wagtail.admin.rich_text.editors.draftail.features import Feature
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import two_factor_views
+from . import translations, two_factor_views
 from .models import Country, Organisation, Region, Topic
 from .review import after_review_in_editor
 from .two_factor import require_2fa_permission
@@ -51,6 +51,29 @@ class DirectoryViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(DirectoryViewSetGroup)
+
+
+@hooks.register("register_admin_urls", order=-1)
+def translation_urls_with_rights():
+    """Before wagtail-localize's own, at the same addresses: translating asks for the right to
+    edit what is translated (ifex/core/translations.py)."""
+    return [
+        path(
+            "localize/submit/page/<int:page_id>/",
+            translations.SubmitPageTranslation.as_view(),
+            name="translate_page_with_rights",
+        ),
+        path(
+            "localize/submit/snippet/<slug:app_label>/<slug:model_name>/<str:pk>/",
+            translations.SubmitSnippetTranslation.as_view(),
+            name="translate_snippet_with_rights",
+        ),
+        path(
+            "localize/update/<int:translation_source_id>/",
+            translations.UpdateTranslations.as_view(),
+            name="update_translations_with_rights",
+        ),
+    ]
 
 
 @hooks.register("register_admin_urls")

@@ -7,6 +7,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -261,7 +262,8 @@ def test_the_record_is_filled_from_what_was_published_before_it_existed(staff):
     publish_value(admin_side, figure, 1800, as_of="2025-11-02")
     fields = ["figure_id", "figure_name", "display_value", "as_of", "method_note", "published_at"]
     written_on_publish = list(FigurePublication.objects.values_list(*fields))
-    FigurePublication.objects.all().delete()
+    with connection.cursor() as cursor:  # the table as it was before the migration: empty
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE; TRUNCATE campaigns_figurepublication")
 
     migration = importlib.import_module("campaigns.migrations.0008_figure_public_record_backfill")
     migration.backfill(apps, None)
@@ -308,6 +310,51 @@ def test_no_one_adds_or_deletes_a_row_of_the_record(staff, admin_client):
         listing = client.get(record_url("list")).content.decode()
         assert record_url("add") not in listing
     assert FigurePublication.objects.filter(pk=row.pk).exists()
+
+
+def test_the_record_is_append_only_below_the_admin_too(staff, django_user_model):
+    """Code deletes no row and changes no published value, whatever road it takes: the model
+    and its querysets refuse with a clear error, and the database itself refuses the rest.
+    Only a correction is added; a deleted figure or user leaves its row, unlinked."""
+    from campaigns.models import FigurePublication, PublicRecordIsAppendOnly
+
+    campaigner, user = staff
+    figure = publish_value(campaigner, ImpunityFigureFactory(name="Killed", live=False), 1700)
+    row = FigurePublication.objects.get()
+    rows = FigurePublication.objects.filter(pk=row.pk)
+
+    for refused in (
+        row.delete,
+        rows.delete,
+        FigurePublication.objects.all().delete,
+        lambda: rows.update(value=1),
+        lambda: rows.update(display_value="1", correction_note="Corrected."),
+        lambda: FigurePublication.objects.bulk_update([row], ["value"]),
+    ):
+        with pytest.raises(PublicRecordIsAppendOnly, match="public record"), transaction.atomic():
+            refused()
+    changed = FigurePublication.objects.get()
+    changed.value = 1
+    for bypass in (
+        changed.save,
+        lambda: rows._raw_delete(connection.alias),
+        lambda: connection.cursor().execute(
+            "UPDATE campaigns_figurepublication SET value = 1, display_value = '1'"
+        ),
+        lambda: connection.cursor().execute("DELETE FROM campaigns_figurepublication"),
+    ):
+        with pytest.raises(IntegrityError, match="public record"), transaction.atomic():
+            bypass()
+
+    assert rows.update(correction_note="Corrected: the date was wrong.") == 1
+    figure.delete()
+    user.delete()
+    row.refresh_from_db()
+    assert (row.figure_id, row.published_by_id, row.value) == (None, None, 1700)
+    assert (row.published_by_name, row.correction_note) == (
+        "campaigner",
+        "Corrected: the date was wrong.",
+    )
 
 
 def test_editors_cannot_touch_the_record(django_user_model):

@@ -129,3 +129,35 @@ def test_the_moderator_is_told_what_their_decision_did(
     assert landed.redirect_chain[-1][0] == reverse("wagtailadmin_home")
     assert "Approved and published: “Call for justice”." in messages_of(landed)
     assert Page.objects.get(pk=statement.pk).live
+
+
+def test_the_editor_is_mailed_changes_requested_in_the_admins_words(
+    editor_client, moderator_client, statement_index, mailoutbox
+):
+    statement = JointStatementPageFactory(parent=statement_index, title="Draft", live=False)
+    submit(editor_client, statement, "Call for justice")
+    mailoutbox.clear()
+    act(moderator_client, statement, "reject", comment="Add the signatories from Asia first.")
+
+    (mail,) = [mail for mail in mailoutbox if mail.to == ["editor@example.org"]]
+    expected = 'Changes requested on the page "Call for justice" (Joint statement review)'
+    assert mail.subject == expected
+    assert "rejected" not in mail.subject + mail.body
+    assert "Add the signatories from Asia first." in mail.body
+
+
+def test_a_reviewer_who_stops_a_review_tells_the_editor(
+    editor_client, moderator_client, statement_index, mailoutbox
+):
+    statement = JointStatementPageFactory(parent=statement_index, title="Draft", live=False)
+    submit(editor_client, statement, "Call for justice")
+    mailoutbox.clear()
+    url = reverse("wagtailadmin_pages:edit", args=[statement.pk])
+    form = statement_form(statement, "Call for justice", **{"action-cancel-workflow": "1"})
+    moderator_client.post(url, form)
+    assert WorkflowState.objects.get().status == WorkflowState.STATUS_CANCELLED
+
+    (mail,) = [mail for mail in mailoutbox if mail.to == ["editor@example.org"]]
+    assert mail.subject == 'Review stopped for "Call for justice" (Joint statement review)'
+    assert "moderator has stopped the review" in mail.body
+    assert f"/admin/pages/{statement.pk}/edit/" in mail.body

@@ -111,3 +111,34 @@ def test_a_changed_status_reaches_the_home_page_on_the_next_request_and_the_reco
     assert [row.display_value for row in record] == ["1 out of 2", "2 out of 2"]
     history = client.get("/how-we-count/").content.decode()
     assert "computed from the cases on this site" in history and "2 out of 2" in history
+
+
+def test_a_case_made_private_or_public_again_writes_the_new_value_on_the_record(
+    admin_client, case_index, mexico, django_capture_on_commit_callbacks
+):
+    """Privacy changes what the site counts as much as a publish does: the public record gets
+    each new value, whether staff restrict the case itself or its whole section."""
+    from wagtail.models import PageViewRestriction
+
+    private_soon = case(case_index, Status.COMPLETE_IMPUNITY, country=mexico)
+    case(case_index, Status.COMPLETE_IMPUNITY, country=mexico)
+    figure = computed("count", sentence="cases.")
+
+    def record():
+        rows = FigurePublication.objects.filter(figure=figure).order_by("published_at", "pk")
+        return [row.display_value for row in rows]
+
+    assert record() == ["2"]
+    privacy = f"/admin/pages/{private_soon.pk}/privacy/"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(privacy, {"restriction_type": "login"})
+    assert response.status_code == 200 and private_soon.get_view_restrictions().exists()
+    assert record() == ["2", "1"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(privacy, {"restriction_type": "none"})
+    assert record() == ["2", "1", "2"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=case_index, restriction_type="login")
+    assert record() == ["2", "1", "2", "0"]

@@ -102,8 +102,8 @@ def test_a_page_not_yet_translated_is_not_found_under_another_language(
 
 def test_menus_listings_and_search_keep_to_the_readers_language(client, homes, article_index):
     article = ArticlePageFactory(parent=article_index, title="Trial of the killers begins")
+    french_index = translated(article_index, "fr", title="Actualités")
     french = translated(article, "fr", title="Le procès des assassins commence")
-    french_index = french.get_parent()
 
     english_home = client.get("/").content.decode()
     french_home = client.get("/fr/").content.decode()

@@ -9,7 +9,12 @@ from django.utils.safestring import mark_safe
 
 from ifex.core.cards import render_cards
 from ifex.core.concerns import concerns_of
-from ifex.core.languages import language_root, language_versions, name_in_readers_language
+from ifex.core.languages import (
+    foreign_language,
+    language_root,
+    language_versions,
+    name_in_readers_language,
+)
 from ifex.core.models import SiteSettings
 from ifex.core.pages import breadcrumb_pages, site_sections
 
@@ -22,6 +27,15 @@ def site_menu(context):
     items = [page for page in site_sections(request) if page.show_in_menus] if request else []
     current = context.get("page")
     return {"items": items, "current_path": getattr(current, "url_path", ""), "request": request}
+
+
+@register.simple_tag
+def lang_if_foreign(page):
+    """` lang="en" dir="auto"` on what shows a page whose words are not in the reader's
+    language (the English original until its translation is published); nothing otherwise.
+    `dir="auto"` sets English left to right inside an Arabic page."""
+    language = foreign_language(page)
+    return format_html(' lang="{}" dir="auto"', language) if language else ""
 
 
 @register.simple_tag
