@@ -1,6 +1,7 @@
 """The cases in the open-data API: what the case index lists, with the same filters, and each
 case's dated status history and the articles and statements about it. A withheld name is
-"Name withheld" here as on every public page; the name staff keep is never serialised."""
+"Name withheld" here as on every public page; the name staff keep is never serialised, and
+is redacted from any text that carries it (the case's public view)."""
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from ifex.core.pages import under_restriction
 from .choices import DatePrecision, DeathType, Employment, Motive, Role, Status
 from .listing import CaseFilterForm, years_with_cases
 from .models import CaseIndexPage, CasePage, CaseReport, CaseStatusEvent
+from .withheld import public_view
 
 
 class StatusEventSerializer(serializers.ModelSerializer):
@@ -57,7 +59,7 @@ class CaseSerializer(serializers.ModelSerializer):
     country_code = serializers.CharField(source="country.iso_code")
     status = serializers.ChoiceField(choices=Status.choices)
     status_label = serializers.CharField(source="get_status_display")
-    status_history = StatusEventSerializer(many=True, source="status_events")
+    status_history = StatusEventSerializer(many=True, source="public_history")
     reports = ReportSerializer(many=True, help_text=_("Articles and statements about the case."))
     summary = serializers.SerializerMethodField(help_text=_("What happened, as HTML."))
     url = serializers.SerializerMethodField()
@@ -88,6 +90,21 @@ class CaseSerializer(serializers.ModelSerializer):
             "source",
             "url",
         ]
+
+    def to_representation(self, case):
+        # The case's public view: a withheld name redacted wherever it got in.
+        view = public_view(case)
+        data = super().to_representation(view)
+        if view.keep_out:
+            data["reports"] = [
+                report
+                for report in data["reports"]
+                if not (
+                    view.keep_out.in_text(report["title"])
+                    or view.keep_out.in_address(report["url"])
+                )
+            ]
+        return data
 
     def get_source(self, case) -> dict | None:
         if not case.source_name:

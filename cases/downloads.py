@@ -1,6 +1,7 @@
 """The cases as open data: CSV and JSON of exactly what the index lists for the same filters,
 with the licence, how to cite it, and, for a filtered download, that it is not the whole set.
-A withheld name is "Name withheld" here as on every public page."""
+A withheld name is "Name withheld" here as on every public page, and is redacted from any text
+that carries it (the case's public view)."""
 
 from django.utils.translation import gettext as _
 
@@ -9,6 +10,7 @@ from ifex.core.listing import filter_listing
 from ifex.core.open_data import download, listing_provenance
 
 from .listing import CaseFilterForm, years_with_cases
+from .withheld import public_view
 
 COLUMNS = (
     "name",
@@ -36,8 +38,8 @@ COLUMNS = (
 
 def case_rows(request, cases) -> list[dict]:
     rows = []
-    for case in cases:
-        latest = case.status_history()[-1] if case.status_events.all() else None
+    for case in map(public_view, cases):
+        latest = case.public_history[-1] if case.public_history else None
         rows.append(
             {
                 "name": str(case.public_name),

@@ -7,11 +7,8 @@ translation and history come from Wagtail. Its status is a series of dated event
 is the case's status now, kept on the page so listings filter on it.
 """
 
-import re
-
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
@@ -19,22 +16,23 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from ifex.core.listing import build_listing
 from ifex.core.models import BasePage
 from ifex.core.page_cache import kept_until_content_changes
 from ifex.core.pages import specific_pages
 
+from . import withheld
 from .charts import CHARTS, case_chart
 from .choices import DatePrecision, DeathType, Employment, Motive, Role, Status
+from .forms import CasePageForm
 from .listing import CaseFilterForm, CaseQuerySet, years_with_cases
-
-# What text a withheld name must stay out of: everything a reader, a search engine or a link
-# preview can see of the page.
-PUBLIC_TEXT_FIELDS = ("title", "slug", "seo_title", "search_description", "teaser", "summary")
 
 
 class CasePage(BasePage):
+    base_form_class = CasePageForm
+
     person_name = models.CharField(
         _("name"),
         max_length=255,
@@ -134,6 +132,12 @@ class CasePage(BasePage):
         index.RelatedFields("country", [index.SearchField("name")]),
     ]
 
+    # The person is the same in every language: translators neither rename nor reveal them.
+    override_translatable_fields = [
+        SynchronizedField("person_name", overridable=False),
+        SynchronizedField("name_withheld", overridable=False),
+    ]
+
     parent_page_types = ["cases.CaseIndexPage"]
     subpage_types = []
     objects = PageManager.from_queryset(CaseQuerySet)()
@@ -177,7 +181,11 @@ class CasePage(BasePage):
         history = self.status_history()
         if history:
             self.status, self.status_confirmed_on = history[-1].status, history[-1].confirmed_on
+        lifting = withheld.follow_the_translations(self)
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "name_withheld" in update_fields:
+            withheld.withhold_in_every_language(self, lifting)
 
     def clean(self):
         super().clean()
@@ -185,27 +193,50 @@ class CasePage(BasePage):
             raise ValidationError(
                 {"hidden_reason": _("Say why the case is hidden: the reason stays in the record.")}
             )
-        if self.name_withheld and self.person_name.strip():
-            self.refuse_the_name_in_public_text()
+        self.refuse_the_name_in_public_text()
 
     def refuse_the_name_in_public_text(self):
-        words = [word for word in re.split(r"\W+", self.person_name.casefold()) if len(word) > 2]
+        """On every save (Wagtail's pages clean themselves before saving: the admin,
+        wagtail-localize's translations, an import, a shell all pass here)."""
+        name = withheld.withheld_name_of(self)
+        if not name:
+            return
+        message = _("The name is withheld: take it out of this field, readers would see it here.")
+        elsewhere = []  # fields the admin form does not show, and status rows
         errors = {}
-        for field in PUBLIC_TEXT_FIELDS:
-            text = strip_tags(str(getattr(self, field) or "")).casefold()
-            text = text.replace("-", " ") if field == "slug" else text
-            if any(re.search(rf"\b{re.escape(word)}\b", text) for word in words):
-                errors[field] = _(
-                    "The name is withheld: take it out of this field, readers would see it here."
-                )
+        for field in withheld.case_fields_carrying(name, self):
+            if field in withheld.IMAGE_TEXT_FIELDS:
+                elsewhere.append(_("The name is withheld: take it out of the image's caption."))
+            else:
+                errors[field] = message
+        # The admin form checks the rows it sends itself: here the page still has the saved ones.
+        if not getattr(self, "rows_checked", False):
+            elsewhere += [
+                _("The name is withheld: take it out of the status of %(date)s.")
+                % {"date": event.confirmed_on}
+                for event in self.status_history()
+                if withheld.event_fields_carrying(name, event)
+            ]
+            elsewhere += [
+                _("The name is withheld: “%(title)s” names the person, take it out of the reports.")
+                % {"title": report.page.title}
+                for report in self.reports.all()
+                if withheld.page_carrying(name, report.page)
+            ]
+        if elsewhere:
+            errors[NON_FIELD_ERRORS] = elsewhere
         if errors:
             raise ValidationError(errors)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["history"] = self.status_history()
+        # Readers see the case's public view: a withheld name redacted wherever it got in.
+        view = withheld.public_view(self)
+        context["page"] = context["self"] = view
+        context["history"] = view.public_history
         reports = self.reports.select_related("page").order_by("sort_order", "pk")
-        context["reports"] = specific_pages([report.page for report in reports])
+        pages = specific_pages([report.page for report in reports])
+        context["reports"] = withheld.public_reports(view, pages)
         return context
 
 

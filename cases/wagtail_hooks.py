@@ -1,8 +1,89 @@
+"""The cases in the admin: a listing staff search by the person's name, withheld or not; a
+word to staff when withholding a name took old addresses down; the country names of exports."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from wagtail import hooks
+from wagtail.admin.search import SearchArea
+from wagtail.admin.views.pages.listing import IndexView
+from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import CountryNameMapping
+from . import withheld
+from .models import CasePage, CountryNameMapping
+
+
+class CaseListingView(IndexView):
+    """Searched in the database, not in the search index: the index is what readers' search
+    reads, and a withheld name is never put there."""
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        for word in self.search_query.split():
+            queryset = queryset.filter(
+                Q(title__unaccent__icontains=word) | Q(person_name__unaccent__icontains=word)
+            )
+        return queryset if self.is_explicitly_ordered else queryset.order_by("title", "pk")
+
+
+class CaseListingViewSet(PageListingViewSet):
+    model = CasePage
+    index_view_class = CaseListingView
+    icon = "folder-inverse"
+    menu_label = _("Cases")
+    menu_order = 150
+    add_to_admin_menu = True
+    name = "case_listing"
+
+
+case_listing = CaseListingViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_case_listing():
+    return case_listing
+
+
+class CaseSearchArea(SearchArea):
+    def is_shown(self, request):
+        return request.user.has_perm("wagtailadmin.access_admin")
+
+
+@hooks.register("register_admin_search_area")
+def register_case_search_area():
+    # The admin's search finds pages by the search index: cases are also found by the name.
+    return CaseSearchArea(
+        _("Cases, by the person's name"),
+        reverse(case_listing.get_url_name("index")),
+        icon_name="folder-inverse",
+        order=150,
+    )
+
+
+@hooks.register("before_edit_page")
+def note_addresses_removed_from_here(request, page):
+    withheld.start_collecting_removed_addresses()
+
+
+@hooks.register("after_edit_page")
+def tell_staff_about_removed_addresses(request, page):
+    removed = withheld.collected_removed_addresses()
+    if removed:
+        messages.warning(
+            request,
+            ngettext(
+                "The name is withheld: the old address %(addresses)s no longer leads to this case.",
+                "The name is withheld: the old addresses %(addresses)s no longer lead to this "
+                "case.",
+                len(removed),
+            )
+            % {"addresses": ", ".join(removed)},
+        )
 
 
 class CountryNameMappingViewSet(SnippetViewSet):

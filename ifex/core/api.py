@@ -218,3 +218,9 @@ class OpenDataSchema(SpectacularAPIView):
 
     authentication_classes = []
     throttle_classes = [OpenDataThrottle]
+
+    def get_renderers(self):
+        """A refused write is answered in JSON like the rest of the API, not as a schema."""
+        if self.request.method not in ("GET", "HEAD"):
+            return [JSONRenderer()]
+        return super().get_renderers()

@@ -3,8 +3,9 @@
 Wagtail's backend stems everything with one text-search configuration (SEARCH_CONFIG). Here each
 page or record is indexed with its own language's configuration (SEARCH_CONFIGS, by language
 code) and each query is read with the reader's: "asesinado" finds "asesinadas" on the Spanish
-site, as Spanish stemming makes both one word, and English stemming would not. The
-configurations ignore accents (ifex/core/migrations/0008_search_configurations.py).
+site, as Spanish stemming makes both one word, and English stemming would not; "صحفي" finds
+"الصحفيين" on the Arabic site. The configurations ignore accents (ifex/core/migrations/0008 and
+0013).
 """
 
 import copy

@@ -334,7 +334,7 @@ WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         # Wagtail's database backend, stemming each language as its own (search_backend.py),
-        # on unaccented words (core migrations 0004 and 0008).
+        # on unaccented words (core migrations 0004, 0008 and 0013).
         "BACKEND": "ifex.core.search_backend",
         "INDEX_PREFIX": env_str("SEARCH_INDEX_PREFIX", ""),
         "SEARCH_CONFIG": "ifex_english",
@@ -342,7 +342,7 @@ WAGTAILSEARCH_BACKENDS = {
             "en": "ifex_english",
             "fr": "ifex_french",
             "es": "ifex_spanish",
-            "ar": "ifex_simple",
+            "ar": "ifex_arabic",
         },
     }
 }

@@ -26,6 +26,7 @@ from ifex.core.factories import generated_picture
 from tests import support
 
 SECRET = "cluster-test-secret-" + "k" * 40
+API_RATE_LIMIT = 10
 PREPARE = """
 from django.core.management import call_command
 for step in (("migrate", "--noinput"), ("configure_site",), ("collectstatic", "--noinput")):
@@ -115,6 +116,7 @@ def cluster_maker(request, tmp_path_factory):
             TRUSTED_PROXY_COUNT="1",
             SITE_URL="http://127.0.0.1",
             EMAIL_URL="console:",
+            API_RATE_LIMIT=f"{API_RATE_LIMIT}/hour",  # an hour: no test here lasts one
             PYTHONUNBUFFERED="1",
         )
         # The release steps, once (migrate, the site record, static files); then a published
@@ -324,6 +326,28 @@ def test_a_lockout_counted_on_one_server_holds_on_the_other(cluster):
         headers={"X-Forwarded-For": attacker},
     )
     assert answer == 429, "even the right password is refused on server B"
+
+
+def api_status(base, reader) -> int:
+    """A reader behind the proxy (TRUSTED_PROXY_COUNT=1: the address nginx would add)."""
+    request = urllib.request.Request(base + "/api/v1/figures/", headers={"X-Forwarded-For": reader})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        assert json.loads(error.read())["detail"], "answered in JSON"
+        return error.code
+
+
+def test_the_api_rate_limit_is_one_count_across_both_servers(cluster):
+    """API_RATE_LIMIT requests per reader, counted in the shared Redis: spread over both servers
+    (and their workers), they meet one limit, not one per server."""
+    reader = "198.51.100.23"
+    spread = [cluster.a, cluster.b] * (API_RATE_LIMIT // 2)
+    assert [api_status(base, reader) for base in spread] == [200] * API_RATE_LIMIT
+    assert api_status(cluster.a, reader) == 429
+    assert api_status(cluster.b, reader) == 429
+    assert api_status(cluster.b, "198.51.100.24") == 200, "another reader is not refused"
 
 
 def test_an_image_uploaded_through_one_server_renders_on_the_other(cluster):

@@ -123,12 +123,14 @@ def test_menus_listings_and_search_keep_to_the_readers_language(client, homes, a
 def test_search_stems_each_language_as_its_own(client, homes, article_index):
     article = ArticlePageFactory(parent=article_index, title="Two reporters killed")
     spanish = translated(article, "es", title="Dos periodistas asesinadas en Veracruz")
-    arabic = translated(article, "ar", title="مقتل صحفيتين في فيراكروز")
+    arabic = translated(article, "ar", title="مقتل الصحفيين في فيراكروز")
 
     # Spanish stemming makes one word of both; English stemming would not.
     found = client.get("/es/search/", {"q": "asesinado"}).content.decode()
     assert f'href="{spanish.url}"' in found
-    found = client.get("/ar/search/", {"q": "صحفيتين"}).content.decode()
+    # Arabic stemming finds "the journalists" (الصحفيين) for "journalist" (صحفي): it takes off
+    # the article and the plural; without it (`simple`) they are two words.
+    found = client.get("/ar/search/", {"q": "صحفي"}).content.decode()
     assert f'href="{arabic.url}"' in found
 
 

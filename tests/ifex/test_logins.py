@@ -1,9 +1,13 @@
 """Guessing passwords: after a handful of failures, an account or an address is refused for a
 time, on the admin login, the front-end login and the page-password form alike."""
 
+import datetime
+
 import pytest
+from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from articles.factories import ArticlePageFactory
@@ -79,6 +83,27 @@ def test_failures_are_counted_per_client_behind_the_proxy(staff, settings):
     assert refused(sign_in(ADMIN_LOGIN, "staff", PASSWORD, **attacker))
     reader = {"address": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "192.0.2.50"}
     assert signed_in(sign_in(ADMIN_LOGIN, "staff", PASSWORD, **reader))
+
+
+# LOGIN_COOLOFF_MINUTES' default (.env.example), as an operator reads it: minutes, not hours.
+COOL_OFF = datetime.timedelta(minutes=15)
+
+
+@pytest.mark.parametrize("url", [ADMIN_LOGIN, FRONT_END_LOGIN])
+def test_a_lockout_ends_after_its_cool_off(staff, url):
+    """The clock is moved by dating the failures back in the database (what django-axes reads):
+    no sleeping through fifteen minutes."""
+
+    def failures_made(ago):
+        AccessAttempt.objects.update(attempt_time=timezone.now() - ago)
+
+    for attempt in range(LIMIT):
+        sign_in(url, "staff", f"guess-{attempt}")
+    assert refused(sign_in(url, "staff", PASSWORD))
+    failures_made(COOL_OFF - datetime.timedelta(minutes=1))
+    assert refused(sign_in(url, "staff", PASSWORD)), "a minute before its end, still refused"
+    failures_made(COOL_OFF + datetime.timedelta(seconds=1))
+    assert signed_in(sign_in(url, "staff", PASSWORD)), "the lockout is over"
 
 
 @pytest.fixture

@@ -4,10 +4,14 @@ a withheld name; bad input answered in words; each address rate-limited; describ
 OpenAPI schema that validates."""
 
 import datetime
+import io
 import json
+from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from drf_spectacular.validation import validate_schema
 from wagtail.models import Locale, PageViewRestriction
@@ -176,6 +180,103 @@ def test_the_client_address_is_the_proxys_not_one_the_client_writes(client, sett
             REMOTE_ADDR="127.0.0.1",
         )[0]
     assert response.status_code == 429
+
+
+@pytest.fixture
+def every_kind_of_record(case_index, statement_index, mexico):
+    """A record of each kind the API lists, and what it must never show: a draft, a private
+    case, a withheld name, a published case with an unpublished change."""
+    case = CasePageFactory(parent=case_index, person_name="Published Pilar", country=mexico)
+    case.person_name = "Unpublished Ursula"
+    case.save_revision()
+    CasePageFactory(
+        parent=case_index,
+        title="Reporter attacked in Veracruz",
+        slug="reporter-attacked-in-veracruz",
+        person_name="Zelda Hidalgo",
+        name_withheld=True,
+    )
+    CasePageFactory(parent=case_index, person_name="Draft Dolores", live=False)
+    private = CasePageFactory(parent=case_index, person_name="Private Paloma")
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    figure = ImpunityFigureFactory(name="Killed since 2006")
+    figure.value = 1999
+    figure.save_revision()
+    ImpunityFigureFactory(name="Never published", live=False)
+    statement = JointStatementPageFactory(parent=statement_index, title="End impunity now")
+    JointStatementPageFactory(parent=statement_index, title="Draft statement", live=False)
+    publication = figure.publications.first()
+    return SimpleNamespace(
+        case=case, private=private, figure=figure, statement=statement, publication=publication
+    )
+
+
+def everything_stored() -> str:
+    out = io.StringIO()
+    call_command("dumpdata", "cases", "campaigns", "articles", "core", "wagtailcore", stdout=out)
+    return out.getvalue()
+
+
+def test_the_api_refuses_every_write_in_json_and_changes_nothing(
+    client, django_user_model, every_kind_of_record, settings
+):
+    settings.API_RATE_LIMIT = "1000/minute"  # 80 writes from one address: refused, not throttled
+    records = every_kind_of_record
+    addresses = ["", "schema/"] + [
+        address
+        for name, record in (
+            ("cases", records.case),
+            ("figures", records.figure),
+            ("figure-publications", records.publication),
+            ("statements", records.statement),
+        )
+        for address in (f"{name}/", f"{name}/{record.pk}/")
+    ]
+    before = everything_stored()
+    staff = Client(enforce_csrf_checks=True)  # a session, as a browser's, with its CSRF check
+    staff.force_login(django_user_model.objects.create_superuser("root", "r@example.org", "pw"))
+    anonymous = Client(enforce_csrf_checks=True)
+    body = json.dumps({"title": "Injected", "person_name": "Injected", "value": 1})
+    for reader in (anonymous, staff):
+        for address in addresses:
+            for method in ("post", "put", "patch", "delete"):
+                response = getattr(reader, method)(
+                    API + address, body, content_type="application/json"
+                )
+                where = (method, address, reader is staff)
+                assert response.status_code in (403, 405), where
+                assert response["Content-Type"] == "application/json", where
+                assert json.loads(response.content)["detail"], where
+    assert everything_stored() == before
+
+
+def test_a_signed_in_editor_gets_exactly_what_an_anonymous_reader_gets(
+    client, login_as, every_kind_of_record
+):
+    records = every_kind_of_record
+    anonymous = Client()
+    login_as("editor")  # `client` is now an editor, signed in
+    assert client.get(records.private.url).status_code == 200, "the session is a real one"
+    assert anonymous.get(records.private.url).status_code != 200
+    addresses = [
+        "cases/",
+        f"cases/{records.case.pk}/",
+        f"cases/{records.private.pk}/",
+        "figures/",
+        f"figures/{records.figure.pk}/",
+        "figure-publications/",
+        "statements/",
+        f"statements/{records.statement.pk}/",
+    ]
+    for address in addresses:
+        for language in ("en", "fr"):
+            as_editor = client.get(API + address, {"language": language})
+            as_reader = anonymous.get(API + address, {"language": language})
+            assert as_editor.status_code == as_reader.status_code, address
+            assert as_editor.content == as_reader.content, address
+    listed = json.loads(anonymous.get(API + "cases/").content)["results"]
+    assert sorted(case["name"] for case in listed) == ["Name withheld", "Published Pilar"]
+    assert json.loads(client.get(API + "figures/").content)["results"][0]["value"] == 1700
 
 
 def test_figures_show_what_readers_see_with_every_published_value(client):

@@ -1,4 +1,6 @@
+import ast
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -131,3 +133,40 @@ def test_a_rotated_secret_key_keeps_staff_signed_in_while_the_old_one_is_a_fallb
     settings.SECRET_KEY_FALLBACKS = []
     assert admin_client.get("/admin/").status_code == 200, "its session moved to the new key"
     assert other.get("/admin/").status_code == 302, "without the fallback: signed out"
+
+
+# Read from the environment in ifex/, but not a setting of the site.
+NOT_SITE_SETTINGS = {"BENCH_SECONDS": "how long `make bench` measures each page; a developer's"}
+ENV_HELPERS = {"env_str", "env_int", "env_bool", "env_list"}
+
+
+def environment_names_read(source: str) -> set[str]:
+    """The variable names a module reads: env_str("NAME", ...) and the others of
+    ifex/settings/env.py, and os.environ.get("NAME") / environ.get("NAME")."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        first, function = node.args[0], node.func
+        reads = (isinstance(function, ast.Name) and function.id in ENV_HELPERS) or (
+            isinstance(function, ast.Attribute)
+            and function.attr == "get"
+            and (
+                (isinstance(function.value, ast.Name) and function.value.id == "environ")
+                or (isinstance(function.value, ast.Attribute) and function.value.attr == "environ")
+            )
+        )
+        if reads and isinstance(first, ast.Constant) and isinstance(first.value, str):
+            names.add(first.value)
+    return names
+
+
+def test_every_variable_the_site_reads_is_in_env_example():
+    read = set()
+    for module in sorted((BASE_DIR / "ifex").rglob("*.py")):
+        read |= environment_names_read(module.read_text())
+    assert {"API_RATE_LIMIT", "SECRET_KEY", "EMAIL_TIMEOUT", "PORT"} <= read  # the scan works
+    example = (BASE_DIR / ".env.example").read_text()
+    documented = set(re.findall(r"\b([A-Z][A-Z0-9_]+)=", example))
+    missing = sorted(read - documented - set(NOT_SITE_SETTINGS))
+    assert not missing, f"read from the environment but not in .env.example: {missing}"
