@@ -123,7 +123,9 @@ def related_pages(page, countries, topics, limit=3):
     # PostgreSQL took three times as long to plan.
     sharing_topic = linked_pages(model, "topics", topic__translation_key__in=topic_keys)
     sharing_country = linked_pages(model, "countries", country__translation_key__in=country_keys)
-    listed = model.objects.for_cards().filter(locale_id=page.locale_id).exclude(pk=page.pk)
+    # Read whole, as cards show them: kept with the aside, so the first reader after a publish
+    # does not read them twice (once to find their cards in the cache, once to draw them).
+    listed = model.objects.for_listing().filter(locale_id=page.locale_id).exclude(pk=page.pk)
     return list(listed.filter(Q(pk__in=sharing_topic) | Q(pk__in=sharing_country))[:limit])
 
 

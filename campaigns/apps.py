@@ -7,10 +7,14 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self):
+        from ifex.core.page_cache import invalidate_on_change
         from ifex.core.search import register_search_type
 
         from . import signals
+        from .models import FigurePublication
 
         signals.connect()
+        # A correction added to the public record shows at once, on the record and its files.
+        invalidate_on_change(FigurePublication)
 
         register_search_type("campaigns", _("Campaigns"), "campaigns.CampaignPage")

@@ -243,6 +243,17 @@ def uncached_get(client, url, data=None):
     return response, len(queries)
 
 
+def cold_get(client, url, data=None):
+    """GET `url` as the first reader after every cache was emptied (a Redis restart; or a
+    publish, for what it replaced): the page cache, the kept fragments, routes and cards, and
+    Wagtail's rendition cache. Returns the response and the number of SQL queries it made."""
+    from django.core.cache import cache
+
+    cache.clear()
+    response, queries = request_queries(client, url, data)
+    return response, len(queries)
+
+
 def uncached_queries(client, url, data=None):
     """As `uncached_get`, with the SQL of each query the request made."""
     from ifex.core.page_cache import replace_version

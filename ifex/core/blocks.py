@@ -6,6 +6,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
 
+from .renditions import read_renditions
+
 # "named" gives the editor's typing area an accessible name (ifex/core/wagtail_hooks.py).
 BODY_RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "named"]
 
@@ -41,6 +43,13 @@ class CaptionedImageBlock(blocks.StructBlock):
         label = _("Image")
         description = _("An image across the text, with a caption and a credit.")
         template = "core/blocks/captioned_image_block.html"
+
+    def bulk_to_python(self, values):
+        """The body's images, read in one query by Wagtail, with their renditions read at once
+        too (a body shows them all), not one image at a time as each is shown."""
+        images = super().bulk_to_python(values)
+        read_renditions(struct["image"] for struct in images)
+        return images
 
 
 class PullQuoteBlock(blocks.StructBlock):

@@ -21,6 +21,7 @@ from wagtail.models import Site
 from .models import Country
 from .page_cache import model_version_key, start_version
 from .pages import specific_pages
+from .renditions import CARD_RENDITION_SPECS, read_renditions
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,12 @@ def card_key(item) -> str:
     changes only when the page is published again: its last publish names its state."""
     published = item.last_published_at.isoformat() if item.last_published_at else "draft"
     return f"card:{get_language()}:{item.pk}:{published}:{item.url_path}"
+
+
+def card_image(page):
+    """The image a card shows, read with its page (`for_listing`), or None."""
+    field = next((f for f in page._meta.concrete_fields if f.name == "hero_image"), None)
+    return page.hero_image if field is not None and field.is_cached(page) else None
 
 
 def render_cards(items, context) -> str:
@@ -60,6 +67,7 @@ def render_cards(items, context) -> str:
     # unpublished or made private since the listing or the chooser read it is not among them.
     to_draw = [item for item, kept in zip(items, is_kept, strict=True) if not kept]
     whole = {page.pk: page for page in specific_pages(to_draw)}
+    read_renditions(map(card_image, whole.values()), CARD_RENDITION_SPECS)
     drawn, new = [], {}
     for item, key, kept in zip(items, keys, is_kept, strict=True):
         if kept:

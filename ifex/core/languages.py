@@ -129,10 +129,17 @@ def language_homes(site) -> dict[str, Page]:
     or deleted, not until any content changes."""
     root = site.root_page
     return kept(
-        f"language_homes:{root.translation_key}",
-        lambda: {code: home.specific for code, home in translations_in_the_database(root).items()},
-        LANGUAGE_HOMES_VERSION,
+        f"language_homes:{root.translation_key}", lambda: homes_of(root), LANGUAGE_HOMES_VERSION
     )
+
+
+def homes_of(root) -> dict[str, Page]:
+    """The live translations of the site's root page, as its own type, in one query: they are
+    all of its type (Wagtail translates a page into a copy of it); `.specific` read them one by
+    one."""
+    model = root.specific_class or Page
+    found = model.objects.filter(translation_key=root.translation_key).live()
+    return {home.locale.language_code: home for home in found.select_related("locale")}
 
 
 def language_root(request):
@@ -178,9 +185,12 @@ def language_versions(request, page=None) -> list[LanguageVersion]:
     its live translation, or else that language's home. Without a page (search, the figures'
     history), the same address in each language."""
     current = active_language()
-    versions = live_translations(page) if page is not None else {}
     site = Site.find_for_request(request)
     homes = language_homes(site) if site else {}
+    if page is not None and site and page.translation_key == site.root_page.translation_key:
+        versions = homes  # the home page's translations are the language homes, already read
+    else:
+        versions = live_translations(page) if page is not None else {}
     found = []
     for code, name in settings.LANGUAGES:
         if page is None:

@@ -3,7 +3,7 @@ of queries, however deep the page or however many items a listing shows."""
 
 import hashlib
 
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.http import Http404
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageManager, PageViewRestriction, Site
@@ -55,9 +55,10 @@ class SitePageQuerySet(PageQuerySet):
 
     def for_listing(self):
         """Live, public pages with what a card shows: the image in the same query. Its
-        renditions come from Wagtail's rendition cache (the shared cache): a prefetch here
-        would cost a query per listing even when every rendition is in the cache."""
-        return self.live().public().select_related("hero_image")
+        renditions are read for all the cards drawn at once (`render_cards`), from Wagtail's
+        rendition cache first: a prefetch here would cost a query per listing even when every
+        rendition is in the cache."""
+        return self.live().public().select_related("hero_image").annotate(read_whole=Value(True))
 
     def for_cards(self):
         """The pages of a listing shown as cards: as `for_listing`, with only what finds each
@@ -210,11 +211,15 @@ def sections_in_language(source_root, root) -> list:
 
 def specific_pages(pages) -> list:
     """`pages` (plain Page objects) as their specific types, in the same order, with what cards
-    show fetched in bulk: a fixed number of queries per page type, never one per page."""
+    show fetched in bulk: a fixed number of queries per page type, never one per page. Pages
+    already read so (`for_listing`) are not read again."""
     ids_by_model: dict[type, list[int]] = {}
-    for page in pages:
-        ids_by_model.setdefault(page.specific_class, []).append(page.pk)
     found = {}
+    for page in pages:
+        if getattr(page, "read_whole", False):
+            found[page.pk] = page
+        else:
+            ids_by_model.setdefault(page.specific_class, []).append(page.pk)
     for model, ids in ids_by_model.items():
         manager = model.objects
         queryset = manager.for_listing() if hasattr(manager, "for_listing") else manager.all()

@@ -5,6 +5,7 @@ specs mirror the `{% picture %}` and `{% image %}` tags of the templates (hero, 
 share card), so an image prepared here costs a reader nothing but a lookup.
 """
 
+import copy
 from itertools import product
 
 from django.conf import settings
@@ -14,18 +15,84 @@ from django.db.models.signals import post_save
 from django_tasks import task
 from wagtail import signals as wagtail_signals
 from wagtail.images import get_image_model
+from wagtail.images.models import Filter
 from wagtail.models import ReferenceIndex
 
 HERO_WIDTHS = (480, 800, 1200, 1600)
 CARD_SIZES = ("400x225", "800x450")
 FORMATS = ("avif", "webp", "jpeg")
 SHARE_CARD = "fill-1200x630|format-jpeg"
+CARD_RENDITION_SPECS = tuple(
+    f"format-{fmt}|fill-{size}" for fmt, size in product(FORMATS, CARD_SIZES)
+)
 
 PUBLIC_RENDITION_SPECS = (
     *(f"format-{fmt}|width-{width}" for fmt, width in product(FORMATS, HERO_WIDTHS)),
     *(f"format-{fmt}|fill-{size}" for fmt, size in product(FORMATS, CARD_SIZES)),
     SHARE_CARD,
 )
+
+
+FILTERS = {}
+
+
+def filters_of(specs) -> list[Filter]:
+    """The `Filter`s of `specs`, parsed once (a filter is its spec alone, whatever the image)."""
+    if specs not in FILTERS:
+        FILTERS[specs] = [Filter(spec=spec) for spec in specs]
+    return FILTERS[specs]
+
+
+def read_renditions(images, specs=PUBLIC_RENDITION_SPECS):
+    """Finds the renditions `specs` of `images` for the tags about to show them: one read of
+    Wagtail's rendition cache for them all, and one query for those it misses (after a publish
+    or a restart of the cache), where Wagtail's tags read the cache and the database once for
+    each image. They are left on each image as Wagtail's `prefetch_renditions` leaves them, so
+    its tags use them; a rendition not made yet is made by the tag, as before. Those read from
+    the database are put in the cache, as Wagtail's tags would have."""
+    images = [image for image in images if image is not None]
+    images = [image for image in images if image._get_prefetched_renditions() is None]
+    if not images:
+        return
+    rendition_model = images[0].get_rendition_model()
+    filters = filters_of(tuple(specs))
+    wanted = {}  # cache key: the image objects it is for (two pages may show one image)
+    for image in images:
+        for image_filter in filters:
+            key = rendition_model.construct_cache_key(
+                image, image_filter.get_cache_key(image), image_filter.spec
+            )
+            wanted.setdefault(key, []).append(image)
+    found = {id(image): [] for image in images}
+
+    def keep(key, rendition):
+        for number, image in enumerate(wanted[key]):
+            shown = rendition if number == 0 else copy.copy(rendition)
+            shown.image = image  # its alt text is this image's (Wagtail does the same)
+            found[id(image)].append(shown)
+
+    cached = rendition_model.cache_backend.get_many(list(wanted))
+    for key, rendition in cached.items():
+        keep(key, rendition)
+    missed = {
+        image.pk: image for key, shown in wanted.items() if key not in cached for image in shown
+    }
+    if missed:
+        new_in_cache = {}
+        in_database = rendition_model.objects.filter(
+            image_id__in=list(missed), filter_spec__in=[each.spec for each in filters]
+        )
+        for rendition in in_database:
+            key = rendition_model.construct_cache_key(
+                missed[rendition.image_id], rendition.focal_point_key, rendition.filter_spec
+            )
+            if key in wanted and key not in cached:  # its focal point is the image's own
+                keep(key, rendition)
+                new_in_cache[key] = rendition
+        if new_in_cache:
+            rendition_model.cache_backend.set_many(new_in_cache)
+    for image in images:
+        image.prefetched_renditions = found[id(image)]
 
 
 def prepare_public_renditions(images) -> int:

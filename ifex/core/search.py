@@ -14,6 +14,7 @@ from django.db.models import Model, Q
 from wagtail.models import Page
 
 from .languages import active_locale_id
+from .pages import SitePageQuerySet
 
 MAX_QUERY_LENGTH = 200
 WORD = re.compile(r"\w", re.UNICODE)
@@ -63,7 +64,8 @@ def search_pages(query: str, *, types=(), country=None, year=None):
     page_types = [t for t in (types or SEARCH_TYPES.values()) if t.is_page]
     if not page_types:
         return Page.objects.none()
-    queryset = Page.objects.live().public().type(*(t.model for t in page_types))
+    # public() from the kept restricted paths, as every listing: Wagtail's reads them each time.
+    queryset = SitePageQuerySet(Page).live().public().type(*(t.model for t in page_types))
     queryset = queryset.filter(locale_id=active_locale_id())
     if country is not None or year is not None:
         # Countries and dates live on the specific types: match their pages by subquery.

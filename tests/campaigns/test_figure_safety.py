@@ -385,3 +385,26 @@ def test_a_figure_keeps_only_the_fields_its_kind_uses(client, login_as, kind, ke
     draft = ImpunityFigure.objects.get(pk=figure.pk).get_latest_revision_as_object()
     for field, value in {**kept, **emptied}.items():
         assert getattr(draft, field) == value, field
+
+
+def test_a_correction_is_on_the_record_at_once_not_after_the_next_publish(staff, client):
+    from campaigns.models import FigurePublication
+
+    admin_side, _ = staff
+    figure = ImpunityFigureFactory(name="Killed", value=1700, live=False)
+    publish_value(admin_side, figure, 1700, as_of="2025-11-02")
+    client.get("/how-we-count/")
+    client.get("/how-we-count/csv/")
+    assert client.get("/how-we-count/")["X-Page-Cache"] == "hit", "kept, as readers get it"
+
+    record = FigurePublication.objects.get()
+    admin_side.post(record_url("edit", record.pk), {"correction_note": "Corrected: wrong date."})
+    assert "Corrected: wrong date." in client.get("/how-we-count/").content.decode()
+    assert "Corrected: wrong date." in client.get("/how-we-count/csv/").content.decode()
+
+
+def test_a_live_count_names_its_source_once(client, home):
+    ImpunityFigureFactory(member_count=True)
+    html = client.get("/how-we-count/").content.decode()
+    assert "the The" not in html
+    assert "This figure is counted live (The network&#x27;s member directory)" in html

@@ -78,3 +78,36 @@ def test_every_public_template_word_is_translated(language):
 def test_the_compiled_catalogues_are_what_django_reads(language, words):
     with translation.override(language):
         assert translation.gettext("Skip to main content") == words
+
+
+def public_model_words() -> dict[str, str]:
+    """Words readers see that come from the code, not a template: what a card or a search
+    result calls each kind of page ("Article", "Joint statement", "Campaign page"), and the
+    words a case page shows for its role and status. {English word: where it comes from}."""
+    from django.apps import apps
+
+    from cases.choices import Role, Status
+    from ifex.core.models import BasePage
+
+    with translation.override("en"):  # English is the source: its words are the message ids
+        words = {
+            str(model._meta.verbose_name): model._meta.label
+            for model in apps.get_models()
+            if issubclass(model, BasePage)
+        }
+        for choices in (Role, Status):
+            words.update({str(label): choices.__name__ for label in choices.labels})
+    return words
+
+
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_every_public_word_from_the_code_is_translated(language):
+    entries = {entry.msgid: entry for entry in catalogue(language)}
+    words = public_model_words()
+    assert "joint statement" in words and "Complete impunity" in words
+    untranslated = sorted(
+        f"{source}: {word!r}"
+        for word, source in words.items()
+        if word not in entries or not is_translated(entries[word])
+    )
+    assert not untranslated, f"not translated into {language}: {untranslated}"

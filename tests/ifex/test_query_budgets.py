@@ -1,5 +1,10 @@
 """Every public page type renders uncached in at most 15 SQL queries, whatever it lists: each is
-built at two sizes and must cost the same."""
+built at two sizes and must cost the same, in both states a reader meets it in:
+
+- warm: the page cache missed (a publish replaced the content version), the kept fragments,
+  routes, cards and renditions still in the cache;
+- cold: every cache emptied, as for the first reader after a Redis restart (or, for what it
+  replaced, a publish): every card drawn again, every rendition read from the database."""
 
 import datetime
 
@@ -9,6 +14,9 @@ from django.core.files.base import ContentFile
 from articles.factories import ArticlePageFactory, JointStatementPageFactory
 from articles.models import Signatory
 from campaigns.factories import CampaignPageFactory, ImpunityFigureFactory
+from cases.choices import Status
+from cases.factories import CasePageFactory
+from cases.models import CaseIndexPage
 from ifex.core.factories import (
     CountryFactory,
     OrganisationFactory,
@@ -17,10 +25,25 @@ from ifex.core.factories import (
     generated_picture,
     stream_data,
 )
-from tests.support import uncached_get
+from tests.support import cold_get, uncached_get
 
 pytestmark = pytest.mark.django_db
 BUDGET = 15
+# Cold, the pages that still cost more than BUDGET: each only ever lowered. The reads every
+# page makes once the cache is empty (the site, its language homes, the restricted paths, the
+# locales, the site settings, the menu, Wagtail's site root paths) are 9 of them.
+COLD_CEILINGS = {
+    "/": 19,
+    "/campaigns/no-impunity/": 22,
+    "an article": 19,
+    "a statement": 18,
+    "/articles/": 19,
+    "/statements/": 19,
+    "/cases/": 20,
+    "a case": 16,
+    "/search/?q=impunity": 16,
+    "/sitemap.xml": 16,
+}
 
 
 def image():
@@ -61,18 +84,38 @@ def grow(article_index, statement_index, campaign_index):
     return add
 
 
+def costs(client, url) -> tuple[int, int]:
+    """The queries of `url`, warm and cold. Viewed once first, so its renditions are made (in
+    the background on a real site) and not counted."""
+    client.get(url)
+    return uncached_get(client, url)[1], cold_get(client, url)[1]
+
+
 def within_budget(counts: dict):
-    """`counts`: for each page, its queries with few items and with more."""
-    for url, (few, many) in counts.items():
-        assert few == many, f"{url}: {few} queries with few items, {many} with more"
-        assert many <= BUDGET, f"{url}: {many} queries"
+    """`counts`: for each page, its (warm, cold) queries with few items and with more."""
+    failures = []
+    for url, ((warm_few, cold_few), (warm_many, cold_many)) in counts.items():
+        for state, few, many in (("warm", warm_few, warm_many), ("cold", cold_few, cold_many)):
+            if few != many:
+                failures.append(f"{url} {state}: {few} queries with few items, {many} with more")
+            elif many > (COLD_CEILINGS.get(url, BUDGET) if state == "cold" else BUDGET):
+                failures.append(f"{url} {state}: {many} queries")
+    assert not failures, "\n".join(failures)
+
+
+def body_images(count):
+    return [
+        ("image", {"image": {"image": image().pk, "decorative": True, "alt_text": ""},
+                   "caption": "", "credit": ""})
+        for _ in range(count)
+    ]  # fmt: skip
 
 
 def campaign_body(made, topic_id, statement_index):
     return stream_data(
         [
             ("stats", {"heading": "Facts", "figures": [f.pk for f in made["figures"]]}),
-            ("featured", {"heading": "", "pages": [p.pk for p in made["articles"][:4]]}),
+            ("featured", {"heading": "", "pages": [p.pk for p in made["articles"]]}),
             ("latest", {"heading": "", "content": "both", "topic": topic_id, "country": None,
                         "count": 12}),
             ("statements", {"heading": "", "statements": [p.pk for p in made["statements"]]}),
@@ -89,15 +132,12 @@ LISTINGS = [
 
 
 def test_listings_and_search_cost_the_same_however_many_items(client, grow, directory):
-    """Built once at each size (images and all), every listing measured at both; each is
-    viewed once before it is counted, so renditions are made (in the background on a real
-    site) and not counted."""
+    """Built once at each size (images and all), every listing measured at both."""
     counts = {}
     for size in (2, 4):
         grow(size)
         for url in LISTINGS:
-            client.get(url)
-            counts.setdefault(url, []).append(uncached_get(client, url)[1])
+            counts.setdefault(url, []).append(costs(client, url))
     within_budget(counts)
 
 
@@ -113,9 +153,7 @@ def test_the_home_and_a_campaign_page_cost_the_same_however_much_they_show(
             shown.refresh_from_db()
             shown.body = body
             shown.save_revision().publish()
-        client.get("/")
-        client.get(page.url)
-        counts.append((uncached_get(client, "/")[1], uncached_get(client, page.url)[1]))
+        counts.append((costs(client, "/"), costs(client, page.url)))
     (home_few, campaign_few), (home_many, campaign_many) = counts
     within_budget({"/": (home_few, home_many), page.url: (campaign_few, campaign_many)})
 
@@ -125,18 +163,37 @@ def test_articles_and_statements_cost_the_same_however_much_they_carry(
 ):
     made = grow(4)
     article, statement = made["articles"][0], made["statements"][0]
-    client.get(article.url)
-    client.get(statement.url)
-    few = (uncached_get(client, article.url)[1], uncached_get(client, statement.url)[1])
+    article.body = stream_data(body_images(1))
+    article.save_revision().publish()
+    few = (costs(client, article.url), costs(client, statement.url))
     article.countries.add(CountryFactory(iso_code="HN"))
+    article.body = stream_data(body_images(3))
+    article.save_revision().publish()
     for _ in range(20):
         Signatory.objects.create(page=statement, organisation=OrganisationFactory())
     statement.date = datetime.date(2026, 1, 1)
     statement.save_revision().publish()
-    client.get(article.url)  # the related articles' cards drawn again: a new country
-    client.get(statement.url)
-    many = (uncached_get(client, article.url)[1], uncached_get(client, statement.url)[1])
-    within_budget({article.url: (few[0], many[0]), statement.url: (few[1], many[1])})
+    many = (costs(client, article.url), costs(client, statement.url))
+    within_budget({"an article": (few[0], many[0]), "a statement": (few[1], many[1])})
+
+
+def test_cases_cost_the_same_however_many_and_however_long_their_record(client, grow):
+    """The index lists every case; a case page shows its status history and the articles and
+    statements reporting it."""
+    case_index = CaseIndexPage.objects.get()
+    counts = {}
+    for size in (2, 4):
+        made = grow(size - len(grow(0)["articles"]))
+        statuses = [
+            (Status.INVESTIGATION_OPEN, datetime.date(2010 + year, 1, 1)) for year in range(size)
+        ]
+        reports = made["articles"][:size] + made["statements"][:size]
+        case = CasePageFactory(parent=case_index, statuses=statuses, reports=reports)
+        for _ in range(size - 1):
+            CasePageFactory(parent=case_index)
+        counts.setdefault("/cases/", []).append(costs(client, "/cases/"))
+        counts.setdefault("a case", []).append(costs(client, case.url))
+    within_budget(counts)
 
 
 def test_finding_a_page_by_its_address_reads_an_index_not_the_whole_table(article_index):

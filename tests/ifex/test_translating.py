@@ -143,3 +143,26 @@ def test_a_french_statement_is_published_only_through_its_review(
     assert "submit it for review" in response.content.decode()
     french.refresh_from_db()
     assert not french.live
+
+
+def test_an_english_source_name_is_isolated_on_an_arabic_case_page(client, home):
+    from cases.factories import CasePageFactory
+    from cases.models import CaseIndexPage
+    from tests.support import translated
+
+    case = CasePageFactory(parent=CaseIndexPage.objects.get())
+    arabic = translated(case, "ar")
+    html = client.get(arabic.url).content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "(<bdi>CPJ</bdi>)" in html, "the parentheses stay on their sides"
+
+
+def test_cards_call_each_kind_of_page_in_the_readers_words(client, home, statement_index):
+    from articles.factories import JointStatementPageFactory
+    from tests.support import translated
+
+    french_index = translated(statement_index, "fr", title="Déclarations")
+    statement = JointStatementPageFactory(parent=statement_index)
+    translated(statement, "fr", title="Appel commun")
+    html = client.get(french_index.url).content.decode()
+    assert '<p class="card__kind">Déclaration commune</p>' in html
