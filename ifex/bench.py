@@ -77,6 +77,32 @@ PUBLISH_P99_RATIO = 2.0
 PUBLISH_VISIBLE_SECONDS = 1.0
 GROWTH_CHECKED = ("article index, page 1", "article index, last page", "search, common word")
 RSS_TARGET_MB = 150
+# CPJ's whole export of killed journalists is about 2,200 rows (issue 24).
+IMPORT_ROWS = 2_200
+IMPORT_TARGET_SECONDS = 60
+CPJ_HEADER = [
+    *("year", "combinedStatus", "fullName", "gender", "type", "typeOfDeath", "status"),
+    *("employedAs", "organizations", "country", "location", "motiveConfirmed"),
+    "impunityMurder",
+]
+# Invented people in the export's format, across its vocabulary and country names.
+CPJ_VARIETY = [
+    ("Journalist", "Murder", "Confirmed", "Complete Impunity", "Mexico", "Staff"),
+    ("Journalist", "Murder", "Confirmed", "Partial Impunity", "Philippines", "Freelance"),
+    ("Journalist", "Crossfire", "Confirmed", "", "Syria", "Staff"),
+    ("Journalist", "Dangerous Assignment", "Confirmed", "", "Iraq", "Freelance"),
+    ("Media Worker", "N/A", "N/A", "", "Ivory Coast", "Staff"),
+    ("Journalist", "N/A", "Unconfirmed", "", "USA", "Staff"),
+    ("Journalist", "Murder", "Confirmed", "Full Justice", "Yugoslavia", "Staff"),
+    (
+        "Journalist",
+        "Unknown",
+        "Confirmed",
+        "",
+        "Israel and the Occupied Palestinian Territory",
+        "Staff",
+    ),
+]
 
 LUA = """
 done = function(summary, latency, requests)
@@ -173,6 +199,7 @@ def main() -> int:
         results["sizes"]["demo"] = measure_size(env, "demo", edge=True, analyze=True)
         run([sys.executable, "manage.py", "seed_bulk", *bulk_arguments(env)], env)
         results["sizes"]["large"] = measure_size(env, "10,000 articles", edge=False, analyze=False)
+        results["import"] = measure_import(env)
     finally:
         redis.terminate()
         redis.wait(timeout=30)
@@ -258,6 +285,56 @@ def measure_size(env, label, edge: bool, analyze: bool) -> dict:
         figures["uncached"] = serve_and_measure(env, ceiling, cached=False)
         figures["cached"] = serve_and_measure(env, ceiling, cached=True, edge=edge)
     return figures
+
+
+def write_invented_export(path: Path, rows: int):
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, CPJ_HEADER)
+        writer.writeheader()
+        for number in range(rows):
+            role, death, motive, status, country, employed = CPJ_VARIETY[number % len(CPJ_VARIETY)]
+            writer.writerow(
+                {
+                    "year": 1992 + number % 31,
+                    "combinedStatus": "Confirmed" if motive == "Confirmed" else "Unconfirmed",
+                    "fullName": f"Bench Person {number}",
+                    "type": role,
+                    "typeOfDeath": death,
+                    "status": "Killed",
+                    "employedAs": employed,
+                    "organizations": "Bench Radio,Bench Gazette",
+                    "country": country,
+                    "location": "Bench Town",
+                    "motiveConfirmed": motive,
+                    "impunityMurder": status,
+                }
+            )
+
+
+def measure_import(env) -> dict:
+    """`import_cases` as staff run it, on an export of the real one's size: the wall time and
+    the command's peak memory."""
+    print(f"\n== importing {IMPORT_ROWS} rows", flush=True)
+    path = BENCH_DIR / "cpj-export.csv"
+    write_invented_export(path, IMPORT_ROWS)
+    command = [sys.executable, "manage.py", "import_cases", str(path), "--source", "cpj"]
+    started = time.monotonic()
+    process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, text=True)
+    output = process.stdout.read()
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = round(time.monotonic() - started, 1)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"import_cases failed:\n{output}")
+    added = int(re.search(r"^Added: (\d+)$", output, re.MULTILINE).group(1))
+    return {
+        "rows": IMPORT_ROWS,
+        "added": added,
+        "seconds": seconds,
+        "peak_rss_mb": usage.ru_maxrss // 1024,
+    }
 
 
 def query_counts(env) -> dict:
@@ -529,6 +606,17 @@ def judge(results) -> list[str]:
         verdicts.append(
             verdict(after <= 2 * before, f"{name}: p95 {before} ms at demo size, {after} ms large")
         )
+    if "import" in results:
+        imported = results["import"]
+        verdicts.append(
+            verdict(
+                imported["seconds"] < IMPORT_TARGET_SECONDS
+                and imported["added"] == imported["rows"],
+                f"import of {imported['rows']} rows: {imported['added']} added in "
+                f"{imported['seconds']} s, peak {imported['peak_rss_mb']} MB "
+                f"(< {IMPORT_TARGET_SECONDS} s)",
+            )
+        )
     return verdicts
 
 
@@ -634,6 +722,12 @@ def render(results) -> str:
         + ", ".join(f"{s} {ms} ms" for s, ms in first.items())
         + ".",
     ]
+    if "import" in results:
+        imported = results["import"]
+        lines.append(
+            f"Importing {imported['rows']} rows of a CPJ-format export (`import_cases`): "
+            f"{imported['seconds']} s, peak memory {imported['peak_rss_mb']} MB."
+        )
     return "\n".join(lines)
 
 
