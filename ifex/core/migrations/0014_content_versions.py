@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0013_arabic_search_configuration'),
+        ('core', '0013_countries_searchable_by_code'),
     ]
 
     operations = [
