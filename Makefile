@@ -100,7 +100,8 @@ test: install lint system-packages messages
 
 # Served speed and memory, at demo size and with 10,000 articles (its own database, ifex_bench,
 # and var/bench/); wrk measures (Debian package, installed when missing). See ifex/bench.py.
-BENCH_PACKAGES := wrk:/usr/bin/wrk redis-server:/usr/bin/redis-server
+BENCH_PACKAGES := wrk:/usr/bin/wrk redis-server:/usr/bin/redis-server varnish:/usr/sbin/varnishd \
+	nginx:/usr/sbin/nginx
 bench: install
 	@$(MAKE) --no-print-directory system-packages SYSTEM_PACKAGES="$(BENCH_PACKAGES)"
 	$(BIN)/python -m ifex.bench

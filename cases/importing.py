@@ -138,6 +138,17 @@ class Review:
     rejected: list = field(default_factory=list)
     missing: list = field(default_factory=list)  # ImportedCase newly absent from the export
 
+    def counts(self) -> dict:
+        return {
+            "read": self.rows_read,
+            "added": len(self.new),
+            "changed": len(self.changed),
+            "unchanged": len(self.unchanged),
+            "rejected": len(self.rejected),
+            "conflicts": len(self.conflicts),
+            "missing": len(self.missing),
+        }
+
     @property
     def conflicts(self) -> list:
         return [update for update in self.changed + self.unchanged if update.conflicts]
@@ -452,11 +463,14 @@ def status_source_name(review: Review) -> str:
     }
 
 
-@transaction.atomic
 def write(review: Review, progress=None) -> dict:
     """Writes what the review showed: new cases as published pages with their first revision,
     changes as a new revision published, missing cases flagged. `progress(done, total)` is
-    called along the way."""
+    called along the way.
+
+    Each batch of new cases, and each changed case, is written in a transaction of its own, so
+    that readers and the progress shown see it as it goes. Should the write stop half-way, the
+    same file imported again writes the rest: what was written is then unchanged."""
     total = len(review.new) + len(review.changed) + len(review.unchanged)
     done = 0
     locale = Locale.get_default()
@@ -475,12 +489,14 @@ def write(review: Review, progress=None) -> dict:
         raise ImportRefused(_("The site has no case index to add the cases under."))
     added = []
     for start in range(0, len(review.new), BATCH):
-        added += add_cases(review, index, review.new[start : start + BATCH], countries)
+        with transaction.atomic():
+            added += add_cases(review, index, review.new[start : start + BATCH], countries)
         done += len(review.new[start : start + BATCH])
         if progress:
             progress(done, total)
     for update in review.changed:
-        change_case(review, update, countries)
+        with transaction.atomic():
+            change_case(review, update, countries)
         done += 1
         if progress and done % 50 == 0:
             progress(done, total)

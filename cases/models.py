@@ -7,6 +7,7 @@ translation and history come from Wagtail. Its status is a series of dated event
 is the case's status now, kept on the page so listings filter on it.
 """
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -331,6 +332,42 @@ class CountryNameMapping(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.source}) → {self.country}"
+
+
+class CaseImport(models.Model):
+    """One upload of an export in the admin: the file, the review staff confirmed, and the
+    background write's progress and summary."""
+
+    class State(models.TextChoices):
+        REVIEWED = "reviewed", _("Reviewed, waiting for confirmation")
+        QUEUED = "queued", _("Confirmed, waiting for the worker")
+        WRITING = "writing", _("Writing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    source = models.CharField(_("source"), max_length=20)
+    file_name = models.CharField(_("file"), max_length=255)
+    data = models.BinaryField(_("file contents"))
+    exported_on = models.DateField(_("export of"))
+    state = models.CharField(_("state"), max_length=20, choices=State.choices)
+    review_counts = models.JSONField(_("review"), default=dict)
+    review_lines = models.JSONField(_("review, line by line"), default=list)
+    done = models.PositiveIntegerField(_("written"), default=0)
+    total = models.PositiveIntegerField(_("to write"), default=0)
+    summary = models.JSONField(_("summary"), default=dict)
+    error = models.TextField(_("why it failed"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case import")
+        verbose_name_plural = _("case imports")
+        permissions = [("import_cases", _("Can import cases from a monitor's export"))]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
 def reported_page_ids() -> frozenset:

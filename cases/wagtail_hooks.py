@@ -1,19 +1,21 @@
 """The cases in the admin: a listing staff search by the person's name, withheld or not; a
-word to staff when withholding a name took old addresses down; the country names of exports."""
+word to staff when withholding a name took old addresses down; the country names of exports;
+importing an export."""
 
 from django.contrib import messages
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.search import SearchArea
 from wagtail.admin.views.pages.listing import IndexView
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import withheld
+from . import admin_views, withheld
 from .models import CasePage, CountryNameMapping
 
 
@@ -97,3 +99,21 @@ class CountryNameMappingViewSet(SnippetViewSet):
 
 
 register_snippet(CountryNameMappingViewSet)
+
+
+@hooks.register("register_admin_urls")
+def case_import_urls():
+    return [
+        path("cases/import/", admin_views.upload, name="cases_import"),
+        path("cases/import/<int:import_id>/", admin_views.review, name="cases_import_review"),
+    ]
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("cases.import_cases")
+
+
+@hooks.register("register_admin_menu_item")
+def case_import_menu_item():
+    return ImportMenuItem(_("Import cases"), reverse("cases_import"), icon_name="upload", order=350)

@@ -9,7 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from ifex import api_urls
-from ifex.core import pickers
+from ifex.core import pickers, sign_in
 from ifex.core import views as core_views
 from ifex.core.media import serve_media
 from ifex.core.page_cache import public_page
@@ -24,6 +24,12 @@ urlpatterns = [
         name="review_action",
     ),
     path("admin/autocomplete/", include(pickers)),
+    # Wagtail's "Forgotten password?", with its mails limited (ifex/core/sign_in.py).
+    path(
+        "admin/password_reset/",
+        sign_in.PasswordResetView.as_view(),
+        name="wagtailadmin_password_reset",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path(

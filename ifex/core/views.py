@@ -21,6 +21,7 @@ from .languages import language_root
 from .listing import PER_PAGE, KeptCountPaginator, nearest_page_number
 from .pages import specific_pages
 from .search import SEARCH_TYPES, clean_query, search_models, search_pages
+from .sign_in import page_password_credentials
 
 OTHER_RESULTS_SHOWN = 10
 
@@ -124,7 +125,7 @@ def login_refused(request, response=None, credentials=None):
 def authenticate_with_password(request, page_view_restriction_id, page_id):
     """Wagtail's page-password form, with failures counted by django-axes like a login's:
     per protected section and per address."""
-    credentials = {"username": f"page-password:{page_view_restriction_id}"}
+    credentials = page_password_credentials(page_view_restriction_id)
     if request.method == "POST" and not AxesProxyHandler.is_allowed(request, credentials):
         return login_refused(request)
     response = wagtail_views.authenticate_with_password(request, page_view_restriction_id, page_id)

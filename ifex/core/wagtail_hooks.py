@@ -81,6 +81,7 @@ def two_factor_urls():
     return [
         path("two-factor/", two_factor_views.setup, name="two_factor_setup"),
         path("two-factor/code/", two_factor_views.verify, name="two_factor_verify"),
+        path("two-factor/enrol/<str:token>/", two_factor_views.enrol, name="two_factor_enrol"),
     ]
 
 

@@ -293,12 +293,14 @@ WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = env_str(
     "WAGTAILADMIN_NOTIFICATION_FROM_EMAIL", DEFAULT_FROM_EMAIL
 )
 
-# Logins: after LOGIN_FAILURE_LIMIT failures for one account, or from one address, further tries
-# are refused for LOGIN_COOLOFF_MINUTES. The address is the client's as the proxy saw it
-# (TRUSTED_PROXY_COUNT proxies in front: see ifex/core/client_address.py).
+# Logins: after LOGIN_FAILURE_LIMIT failures from one address (over any accounts), further tries
+# from it are refused for LOGIN_COOLOFF_MINUTES; an account is never locked for everyone, and
+# wrong page passwords are counted apart (ifex/core/sign_in.py says why). The address is the
+# client's as the proxy saw it (TRUSTED_PROXY_COUNT proxies in front: ifex/core/client_address.py).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "ifex.core.sign_in.SignInAttempts"
+AXES_LOCKOUT_PARAMETERS = "ifex.core.sign_in.lockout_parameters"
 AXES_CLIENT_IP_CALLABLE = "ifex.core.client_address.client_address"
 AXES_LOCKOUT_CALLABLE = "ifex.core.views.login_refused"
 AXES_RESET_ON_SUCCESS = False
@@ -368,6 +370,8 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "jpeg", "gif": "gif"}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
+# The front-end login (for login-restricted pages) with nowhere to return to: the home page.
+LOGIN_REDIRECT_URL = "/"
 # Time zones staff may choose: the named ones. The system list also holds "localtime" and
 # "posixrules", which the account page offers and then refuses ("Invalid time zone specified").
 WAGTAIL_USER_TIME_ZONES = sorted(

@@ -5,6 +5,8 @@ a console error or a CSP violation on any admin page fails the journey."""
 
 import json
 import re
+import subprocess
+import sys
 import time
 from urllib.parse import urljoin
 
@@ -14,7 +16,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests.browser.test_pages import BLOCKING_IMPACTS, describe
-from tests.support import fetch
+from tests.support import BASE_DIR, child_environment, fetch
 
 axe = Axe()
 PUBLISHED = re.compile(r"published", re.IGNORECASE)
@@ -274,3 +276,69 @@ def test_editor_changes_the_site_settings_and_readers_see_them(staff, site_url):
     editor.shot("site-settings-saved")
     expect(page.locator("#id_footer_text")).to_have_value(footer)
     assert footer in public_text(site_url, "/"), "readers see it on the next request"
+
+
+TWO_FACTOR_PASSWORD = "two-factor-browser-passphrase-7"
+TWO_FACTOR_STAFF = f"""
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from ifex.core.two_factor import require_2fa_permission
+User = get_user_model()
+User.objects.filter(username__startswith="two-factor-").delete()
+moderators = Group.objects.get(name="Moderators")
+enrolled = User.objects.create_user("two-factor-enrolled", "e@example.org", {TWO_FACTOR_PASSWORD!r})
+enrolled.groups.add(moderators)
+TOTPDevice.objects.create(user=enrolled, name="phone", confirmed=True)
+newcomer = User.objects.create_user("two-factor-newcomer", "n@example.org", {TWO_FACTOR_PASSWORD!r})
+newcomer.groups.add(moderators)
+newcomer.user_permissions.add(*require_2fa_permission())
+"""
+
+
+def two_factor_staff(demo_site):
+    """Two members of staff on the demo site's database: one with an app, one required to set
+    one up; each signs in with TWO_FACTOR_PASSWORD."""
+    made = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", TWO_FACTOR_STAFF],
+        cwd=BASE_DIR,
+        env=child_environment(DATABASE_URL=demo_site.database_url, VAR_DIR=str(demo_site.var_dir)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stderr[-3000:]
+
+
+def test_a_wrong_code_is_shown_and_the_set_up_page_signs_out(browser, demo_site, screenshots_dir):
+    two_factor_staff(demo_site)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    problems = []
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and problems.append(f"{page.url}: {m.text}"))
+
+    def sign_in(username):
+        page.goto(demo_site.base + "/admin/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", TWO_FACTOR_PASSWORD)
+        page.click("button[type=submit]")
+
+    sign_in("two-factor-enrolled")
+    page.wait_for_url(re.compile(r"/admin/two-factor/code/"))
+    page.fill("#id_code", "000000")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("status").get_by_text("That code is not right")).to_be_visible()
+    page.screenshot(path=screenshots_dir / "admin" / "two-factor-wrong-code.png", full_page=True)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/admin/login/"))
+
+    sign_in("two-factor-newcomer")
+    page.wait_for_url(re.compile(r"/admin/two-factor/"))
+    expect(page.get_by_role("button", name="Send me the set-up link")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/admin/login/"))
+    page.goto(demo_site.base + "/admin/")
+    page.wait_for_url(re.compile(r"/admin/login/"))  # signed out: the admin asks again
+    context.close()
+    assert not problems, "\n".join(problems)

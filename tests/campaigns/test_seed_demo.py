@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from wagtail.models import Page, Revision
 
 from articles.models import ArticleIndexPage, ArticlePage, JointStatementPage
@@ -200,3 +200,14 @@ def test_the_benchs_archive_is_added_to_the_demo_in_its_source_language(client):
         assert places and {row.locale.language_code for row in places} == {"en"}
         assert client.get(article.url).status_code == 200
     assert JointStatementPage.objects.filter(**english).count() == statements_before + 2
+
+
+def test_the_benchs_archive_leaves_statistics_for_the_rows_it_wrote():
+    """The first reader after a bulk write is planned for the tables as they are now."""
+    call_command("seed_bulk", articles=7, statements=2, signatories=2, stdout=StringIO())
+    with connection.cursor() as cursor:
+        for model in (ArticlePage, JointStatementPage):
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
+            )
+            assert cursor.fetchone()[0] == model.objects.count(), model

@@ -398,3 +398,10 @@ def test_a_row_with_a_value_cpj_does_not_use_is_rejected_with_its_reason(
         "“Crossfire”, “Dangerous Assignment”, “Unknown”, “N/A”)"
     ) in lines
     assert "Row 4 rejected: “19x9” in year is not a year" in lines
+
+
+def test_imported_cases_are_found_by_name_with_accents_ignored(client, case_index):
+    import_cases(SAMPLE)
+    page = client.get("/search/", {"q": "Ossebi", "type": "cases"}).content.decode()
+    assert "Bruno Jacquet Ossébi" in page
+    assert "Wendi Winters" not in page

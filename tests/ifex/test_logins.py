@@ -11,6 +11,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from articles.factories import ArticlePageFactory
+from ifex.core.sign_in import RESET_MAILS_PER_ACCOUNT, RESET_REQUESTS_PER_ADDRESS
 
 pytestmark = pytest.mark.django_db
 
@@ -41,13 +42,25 @@ ADMIN_LOGIN = reverse("wagtailadmin_login")
 FRONT_END_LOGIN = "/_util/login/"
 
 
+def fail_for_staff(url, address):
+    for attempt in range(LIMIT):
+        assert not signed_in(sign_in(url, "staff", f"guess-{attempt}", address=address))
+
+
 @pytest.mark.parametrize("url", [ADMIN_LOGIN, FRONT_END_LOGIN])
 def test_an_account_is_refused_after_repeated_failures(staff, url):
-    for attempt in range(LIMIT):
-        response = sign_in(url, "staff", f"guess-{attempt}", address=f"198.51.100.{attempt}")
-        assert not signed_in(response)
-    assert refused(sign_in(url, "staff", PASSWORD, address="192.0.2.99")), (
-        "the right password no longer works for a while, from any address"
+    """At the address that failed: there, even the right password waits."""
+    fail_for_staff(url, "198.51.100.1")
+    assert refused(sign_in(url, "staff", PASSWORD, address="198.51.100.1"))
+
+
+@pytest.mark.parametrize("url", [ADMIN_LOGIN, FRONT_END_LOGIN])
+def test_failures_pause_the_address_not_the_account(staff, url):
+    """Anyone may type a staff member's username: their failures must not lock the member out
+    (ifex/core/sign_in.py weighs this)."""
+    fail_for_staff(url, "198.51.100.1")
+    assert signed_in(sign_in(url, "staff", PASSWORD, address="192.0.2.99")), (
+        "the member, elsewhere, signs in"
     )
 
 
@@ -131,6 +144,45 @@ def test_the_page_password_form_is_throttled(protected_article):
     assert refused(try_password("letmein-7")), "the right password waits out the pause too"
     other_reader = Client(REMOTE_ADDR="192.0.2.8")
     assert refused(try_password("letmein-7", other_reader)), "the section itself is paused"
+
+
+def test_wrong_page_passwords_do_not_pause_staff_sign_in(staff, protected_article):
+    article, url = protected_article
+    reader = Client(REMOTE_ADDR="203.0.113.7")
+    for attempt in range(LIMIT + 1):
+        reader.post(url, {"password": f"guess-{attempt}", "return_url": article.url})
+    assert signed_in(sign_in(ADMIN_LOGIN, "staff", PASSWORD, address="203.0.113.7"))
+    assert signed_in(sign_in(FRONT_END_LOGIN, "staff", PASSWORD, address="203.0.113.7"))
+
+
+def test_a_front_end_login_without_a_return_address_lands_on_the_home_page(staff, home):
+    response = sign_in(FRONT_END_LOGIN, "staff", PASSWORD)
+    assert response["Location"] == home.url
+    assert Client().get(response["Location"]).status_code == 200
+
+
+PASSWORD_RESET = reverse("wagtailadmin_password_reset")
+
+
+def ask_for_a_new_password(email, address="203.0.113.7"):
+    return Client(REMOTE_ADDR=address).post(PASSWORD_RESET, {"email": email})
+
+
+def test_password_reset_mails_to_one_account_are_limited(staff, mailoutbox):
+    for attempt in range(RESET_MAILS_PER_ACCOUNT + 2):
+        answer = ask_for_a_new_password("staff@example.org", address=f"198.51.100.{attempt}")
+        assert answer.status_code == 302, "the same answer whether or not a mail went"
+    assert len(mailoutbox) == RESET_MAILS_PER_ACCOUNT
+
+
+def test_password_reset_requests_from_one_address_are_limited(staff, mailoutbox):
+    for attempt in range(RESET_REQUESTS_PER_ADDRESS):
+        assert ask_for_a_new_password(f"someone-{attempt}@example.org").status_code == 302
+    paused = ask_for_a_new_password("staff@example.org")
+    assert paused.status_code == 429 and b"Too many requests" in paused.content
+    assert mailoutbox == []
+    assert ask_for_a_new_password("staff@example.org", address="192.0.2.5").status_code == 302
+    assert len(mailoutbox) == 1
 
 
 def test_the_right_page_password_still_works_before_the_limit(protected_article):

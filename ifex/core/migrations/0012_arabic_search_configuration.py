@@ -24,6 +24,6 @@ DROP = "DROP TEXT SEARCH CONFIGURATION IF EXISTS ifex_arabic;"
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0012_countries_searchable_by_code")]
+    dependencies = [("core", "0011_search_entry_text_index")]
 
     operations = [migrations.RunSQL(CREATE, DROP)]

@@ -16,7 +16,8 @@ def index_codes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0011_search_entry_text_index"),
+        # Arabic countries are indexed with the Arabic configuration: it must exist first.
+        ("core", "0012_arabic_search_configuration"),
         ("wagtailsearch", "0010_add_text_fields"),
     ]
 
