@@ -132,6 +132,9 @@ LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
     ("es", "Español"),
     ("ar", "العربية"),
 ]
+# Staff choose the admin's language in their account among the site's own (Arabic right to
+# left): Wagtail would offer every language it has a catalogue for.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The languages `seed_demo` translates the demo into (about 5 s each): none for an English-only
 # demo that starts faster.
