@@ -404,6 +404,7 @@ class CaseIndexPage(RoutablePageMixin, BasePage):
     content_panels = [*BasePage.content_panels, "intro"]
     subpage_types = ["cases.CasePage"]
     max_count = 1
+    query_parameters = (*CaseFilterForm.base_fields, "page")
 
     class Meta:
         verbose_name = _("case index")
