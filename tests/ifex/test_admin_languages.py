@@ -56,3 +56,21 @@ def test_an_arabic_admin_reads_right_to_left(client, staff_in):
     response = client.get("/admin/")
     assert 'dir="rtl"' in html_tag(response)
     assert "الدليل" in menu_words(response)
+
+
+def test_the_figure_lists_say_each_rows_language(admin_client):
+    from wagtail.models import Locale
+
+    from campaigns.factories import ImpunityFigureFactory
+
+    figure = ImpunityFigureFactory(name="Killed since 2006")
+    french = figure.copy_for_translation(Locale.objects.get(language_code="fr"))
+    french.save()
+    french.save_revision().publish()
+
+    listing = admin_client.get("/admin/snippets/campaigns/impunityfigure/").content.decode()
+    assert re.search(r"<th[^>]*>\s*(<a[^>]*>)?\s*Language", listing)
+    assert "Français" in listing
+    record = admin_client.get("/admin/snippets/campaigns/figurepublication/").content.decode()
+    assert re.search(r"<th[^>]*>\s*(<a[^>]*>)?\s*Language", record)
+    assert re.search(r"<td[^>]*>\s*fr\s*</td>", record)
