@@ -15,6 +15,18 @@ the rank tells them apart, and since identical rows are interchangeable, which o
 does not matter. If a later export drops one of them, the last is flagged as missing.
 A case no longer in an export is flagged for staff to review; the importer never deletes one.
 
+Withheld names. A person whose name staff withheld must not be named again by the next export.
+A new row is "held" when it may be a withheld case of the same source: the case shares its year
+and country and either an employer or the place, or a name close to the withheld one (each part
+of the shorter name found as a whole word in the other, accents and hyphens folded: "Ndengi-
+Kavula" is "Ndengi Kavula"), or it is the case that went missing in this same import (CPJ
+corrected the name, so the record no longer matches); a close name with the year or the country
+alone is held too (the name and the year corrected at once). A held row is written as a draft,
+the name withheld, under the withheld case's neutral title, and the review says "held for
+review: may be the withheld case #N": staff decide, nothing is published. For a withheld case
+itself, a value from the source that would show the name (a place, an employer) is a conflict,
+never written; the review never prints a withheld name.
+
 History. The values each import wrote are kept (ImportedCase.imported_values). A field whose
 value on the site differs from them was edited by staff: a new value from the source is then
 reported as a conflict and not written. A new judicial status becomes a new dated status event,
@@ -49,6 +61,7 @@ from .choices import DatePrecision, DeathType, Employment, Motive, Role, Status
 from .countries import REGION_OF, iso_code_for, site_country
 from .models import CaseIndexPage, CasePage, CaseStatusEvent, ImportedCase
 from .sources import SOURCES, Source
+from .withheld import PARTICLES, WithheldName, case_fields_carrying, fold, withheld_name_of
 
 # The fields an import writes, in the order a review lists them.
 FIELDS = (
@@ -99,6 +112,7 @@ class Row:
     detail: str
     key: str = ""
     country_name: str = ""  # as the export writes it: the name of a country the site adds
+    held_for: CasePage | None = None  # the withheld case this row may be
 
 
 @dataclass
@@ -112,6 +126,7 @@ class FieldChange:
     field: str
     old: str
     new: str
+    shows_withheld_name: bool = False  # a conflict: the value would name a withheld person
 
     @property
     def label(self) -> str:
@@ -138,10 +153,15 @@ class Review:
     rejected: list = field(default_factory=list)
     missing: list = field(default_factory=list)  # ImportedCase newly absent from the export
 
+    @property
+    def held(self) -> list:
+        return [row for row in self.new if row.held_for is not None]
+
     def counts(self) -> dict:
         return {
             "read": self.rows_read,
             "added": len(self.new),
+            "held": len(self.held),
             "changed": len(self.changed),
             "unchanged": len(self.unchanged),
             "rejected": len(self.rejected),
@@ -160,10 +180,16 @@ class Review:
             _("Changed: %(n)s") % {"n": len(self.changed)},
             _("Unchanged: %(n)s") % {"n": len(self.unchanged)},
             _("Rejected: %(n)s") % {"n": len(self.rejected)},
+            _("Held for review (drafts, name withheld): %(n)s") % {"n": len(self.held)},
         ]
         lines += [
             _("Row %(number)s rejected: %(reason)s") % {"number": r.number, "reason": r.reason}
             for r in self.rejected
+        ]
+        lines += [
+            _("Row %(number)s held for review: may be the withheld case #%(case)s")
+            % {"number": row.number, "case": row.held_for.pk}
+            for row in self.held
         ]
         conflicts = len(self.conflicts)
         lines.append(_("Conflicts with staff edits (not written): %(n)s") % {"n": conflicts})
@@ -176,7 +202,7 @@ class Review:
         """Each change and conflict, field by field."""
         lines = []
         for update in self.changed:
-            name = update.imported.case.person_name
+            name = case_label(update.imported.case)
             for change in update.changes:
                 lines.append(
                     _("Row %(number)s, %(name)s: %(field)s “%(old)s” → “%(new)s”")
@@ -195,6 +221,19 @@ class Review:
                 )
         for update in self.conflicts:
             for conflict in update.conflicts:
+                if conflict.shows_withheld_name:
+                    lines.append(
+                        _(
+                            "Row %(number)s, %(name)s: %(field)s would show the withheld name: "
+                            "not written"
+                        )
+                        % {
+                            "number": update.row.number,
+                            "name": case_label(update.imported.case),
+                            "field": conflict.label,
+                        }
+                    )
+                    continue
                 lines.append(
                     _(
                         "Row %(number)s, %(name)s: %(field)s edited by staff (“%(old)s”); "
@@ -202,7 +241,7 @@ class Review:
                     )
                     % {
                         "number": update.row.number,
-                        "name": update.imported.case.person_name,
+                        "name": case_label(update.imported.case),
                         "field": conflict.label,
                         "old": conflict.old,
                         "new": conflict.new,
@@ -211,9 +250,16 @@ class Review:
         for imported in self.missing:
             lines.append(
                 _("%(name)s: not in this export, flagged for review")
-                % {"name": imported.case.person_name}
+                % {"name": case_label(imported.case)}
             )
         return lines
+
+
+def case_label(case: CasePage) -> str:
+    """How the review names a case: never by a withheld name (the review is kept and logged)."""
+    if case.name_withheld:
+        return _("withheld case #%(case)s") % {"case": case.pk}
+    return case.person_name
 
 
 # Reading CPJ's export ------------------------------------------------------------------------
@@ -433,6 +479,7 @@ def review(data: bytes, source_key: str, exported_on: datetime.date) -> Review:
         for imported in group_cases
         if imported.missing_from_export_on is None
     ]
+    hold_what_may_be_withheld(result.new, existing.values(), result.missing)
 
     for imported, row in sorted(matched.values(), key=lambda pair: pair[1].number):
         update = Update(imported=imported, row=row)
@@ -445,12 +492,92 @@ def review(data: bytes, source_key: str, exported_on: datetime.date) -> Review:
             edited_by_staff = name in last and last[name] != old
             target = update.conflicts if edited_by_staff else update.changes
             target.append(FieldChange(name, old, new))
+        keep_the_withheld_name_out(imported.case, update)
         update.back_in_export = imported.missing_from_export_on is not None
         if update.changes or update.back_in_export:
             result.changed.append(update)
         else:
             result.unchanged.append(update)
     return result
+
+
+def name_parts(name: str) -> set[str]:
+    """The parts of a name that tell it apart, accents, case and hyphens folded."""
+    return {
+        part
+        for part in re.findall(r"\w+", fold(name or ""))
+        if part not in PARTICLES and not part.isdigit()
+    }
+
+
+def names_close(one: str, other: str) -> bool:
+    one, other = name_parts(one), name_parts(other)
+    shorter, longer = sorted((one, other), key=len)
+    return bool(shorter) and shorter <= longer
+
+
+def may_be(row: Row, imported: ImportedCase, went_missing: bool) -> bool:
+    case = imported.case
+    same_year = row.values["attacked_on"][:4] == str(case.attacked_on.year)
+    same_country = row.values["country"] == case.country.iso_code
+    close = any(
+        names_close(row.values["person_name"], name)
+        for name in (case.person_name, imported.imported_values.get("person_name", ""))
+    )
+    if close and (same_year or same_country):
+        return True
+    if not (same_year and same_country):
+        return False
+    employers = {normalised(line) for line in row.values["employers"].splitlines() if line.strip()}
+    shared_employer = bool(employers & {normalised(line) for line in case.employer_list})
+    place = normalised(row.values["locality"])
+    return went_missing or shared_employer or bool(place and place == normalised(case.locality))
+
+
+def hold_what_may_be_withheld(rows: list, imported_cases, missing: list):
+    """Marks each new row that may be a case whose name is withheld (see the module's words)."""
+    withheld = [imported for imported in imported_cases if imported.case.name_withheld]
+    if not withheld:
+        return
+    went_missing = {imported.pk for imported in missing}
+    # The case that went missing first: it is the likeliest.
+    withheld.sort(key=lambda imported: (imported.pk not in went_missing, imported.case_id))
+    for row in rows:
+        row.held_for = next(
+            (
+                imported.case
+                for imported in withheld
+                if may_be(row, imported, imported.pk in went_missing)
+            ),
+            None,
+        )
+
+
+def keep_the_withheld_name_out(case: CasePage, update: Update):
+    """For a case whose name is withheld: each change that would show the name (the name as it
+    is, or as the source now spells it) becomes a conflict, not written."""
+    if not case.name_withheld:
+        return
+    spellings = [case.person_name]
+    spellings += [change.new for change in update.changes if change.field == "person_name"]
+    name = WithheldName(*spellings)
+    if not name:
+        return
+    trial = CasePage(
+        title="",
+        slug="",
+        **{change.field: change.new for change in update.changes if change.field in SHOWN},
+    )
+    carrying = set(case_fields_carrying(name, trial))
+    for change in list(update.changes):
+        if change.field in carrying:
+            update.changes.remove(change)
+            change.shows_withheld_name = True
+            update.conflicts.append(change)
+
+
+# The imported fields readers see as they are (the name shows only when not withheld).
+SHOWN = ("employers", "locality")
 
 
 # Writing -------------------------------------------------------------------------------------
@@ -517,6 +644,7 @@ def write(review: Review, progress=None) -> dict:
         transaction.on_commit(lambda: cases_imported.send(sender=CasePage))
     return {
         "added": len(review.new),
+        "held": len(review.held),
         "changed": len(review.changed),
         "unchanged": len(review.unchanged),
         "rejected": len(review.rejected),
@@ -543,8 +671,23 @@ def remember(review: Review, update: Update):
         ImportedCase.objects.filter(pk=imported.pk).update(**fresh)
 
 
+def neutral_title(row: Row) -> str:
+    """A held row's title: the withheld case's, unless it carries either spelling of the name."""
+    name = WithheldName(row.values["person_name"], row.held_for.person_name)
+    title = row.held_for.title
+    return _("Name withheld") if name.in_text(title) or not title.strip() else title
+
+
 def slug_for(row: Row, taken: set) -> str:
-    base = slugify(f"{row.values['person_name']} {row.values['attacked_on'][:4]}")[:70] or "case"
+    year = row.values["attacked_on"][:4]
+    if row.held_for is not None:
+        name = WithheldName(row.values["person_name"], row.held_for.person_name)
+        base = row.held_for.slug
+        if name.in_address(base) or not base:
+            base = slugify(f"{_('Name withheld')} {year}")
+        base = base[:70]
+    else:
+        base = slugify(f"{row.values['person_name']} {year}")[:70] or "case"
     slug, number = base, 1
     while slug in taken:
         number += 1
@@ -565,6 +708,8 @@ def add_cases(review: Review, index: CaseIndexPage, rows: list, countries: dict)
     pages = []
     for offset, row in enumerate(rows):
         slug = slug_for(row, taken)
+        held = row.held_for is not None
+        title = neutral_title(row) if held else row.values["person_name"]
         pages.append(
             Page(
                 path=index._get_path(index.path, index.depth + 1, start + offset),
@@ -572,13 +717,14 @@ def add_cases(review: Review, index: CaseIndexPage, rows: list, countries: dict)
                 numchild=0,
                 translation_key=uuid.uuid4(),
                 locale_id=index.locale_id,
-                live=True,
-                has_unpublished_changes=False,
-                first_published_at=now,
-                last_published_at=now,
+                # A row held for review is a draft: staff decide whether it is the withheld case.
+                live=not held,
+                has_unpublished_changes=held,
+                first_published_at=None if held else now,
+                last_published_at=None if held else now,
                 latest_revision_created_at=now,
-                title=row.values["person_name"],
-                draft_title=row.values["person_name"],
+                title=title,
+                draft_title=title,
                 slug=slug,
                 content_type=case_type,
                 url_path=f"{index.url_path}{slug}/",
@@ -621,7 +767,8 @@ def add_cases(review: Review, index: CaseIndexPage, rows: list, countries: dict)
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE wagtailcore_page SET latest_revision_id = revision.id, "
-            "live_revision_id = revision.id FROM unnest(%s, %s) AS revision(page_id, id) "
+            "live_revision_id = CASE WHEN live THEN revision.id END "
+            "FROM unnest(%s, %s) AS revision(page_id, id) "
             "WHERE wagtailcore_page.id = revision.page_id",
             [[case.pk for case in cases], [revision.pk for revision in revisions]],
         )
@@ -631,7 +778,7 @@ def add_cases(review: Review, index: CaseIndexPage, rows: list, countries: dict)
                 content_type=case_type,
                 page_id=case.pk,
                 label=case.title,
-                action="wagtail.publish",
+                action="wagtail.publish" if case.live else "wagtail.create",
                 revision=revision,
                 timestamp=now,
                 data={"imported_from": status_source_name(review)},
@@ -669,6 +816,7 @@ def insert_case_rows(review: Review, pages: list, rows: list, countries: dict):
             source_name=review.source.name,
             source_url=review.source.url,
             source_exported_on=review.exported_on,
+            name_withheld=row.held_for is not None,
         )
         prepared = [f.get_db_prep_save(f.pre_save(case, True), connection) for f in fields]
         values.append([page.pk, *prepared])
@@ -686,6 +834,9 @@ def change_case(review: Review, update: Update, countries: dict):
     """The changes as a new revision, published if the case is (a case staff hid or
     unpublished stays so); a new status as a new dated event, the earlier ones kept."""
     case = CasePage.objects.get(pk=update.imported.case_id).get_latest_revision_as_object()
+    # The review made these conflicts; the case may have been withheld since (the admin writes
+    # later, in the background).
+    keep_the_withheld_name_out(case, update)
     for change in update.changes:
         if change.field == "country":
             case.country = countries[change.new]
@@ -701,7 +852,11 @@ def change_case(review: Review, update: Update, countries: dict):
                 )
             )
         else:
-            if change.field == "person_name" and case.title == change.old:
+            if (
+                change.field == "person_name"
+                and case.title == change.old
+                and not withheld_name_of(case)
+            ):
                 case.title = case.draft_title = change.new
             setattr(case, change.field, change.new)
     if update.changes:
