@@ -11,7 +11,7 @@ from wagtail.search import index
 from wagtailautocomplete.edit_handlers import AutocompletePanel
 
 from ifex.core.blocks import BodyStreamBlock
-from ifex.core.listing import build_listing, years_with_pages
+from ifex.core.listing import TaxonomyFilterForm, build_listing, years_with_pages
 from ifex.core.models import BasePage
 
 from .downloads import signatures_download
@@ -195,6 +195,7 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
     content_panels = [*BasePage.content_panels, "intro"]
     listed_model = None
     max_count = 1
+    query_parameters = (*TaxonomyFilterForm.base_fields, "page")
 
     class Meta:
         abstract = True

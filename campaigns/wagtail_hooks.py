@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, UpdatedAtColumn
+from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, LocaleColumn, UpdatedAtColumn
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -28,6 +28,7 @@ class ImpunityFigureViewSet(SnippetViewSet):
         Column("display_value", label=_("Value")),
         "as_of",
         NeedsCheckingColumn("is_stale", label=_("Needs checking")),
+        LocaleColumn(label=_("Language")),  # each figure has a row per language
         LiveStatusTagColumn(),
         UpdatedAtColumn(),
     ]
@@ -58,12 +59,13 @@ class FigurePublicationViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_display = [
         "figure_name",
+        Column("language", label=_("Language")),
         Column("display_value", label=_("Value")),
         "as_of",
         "published_at",
         "correction_note",
     ]
-    list_filter = ["figure_name"]
+    list_filter = ["figure_name", "language"]
     ordering = ["-published_at", "-pk"]
 
 

@@ -173,9 +173,11 @@ class CasePage(BasePage):
         return [line.strip() for line in self.employers.splitlines() if line.strip()]
 
     def status_history(self) -> list:
-        """Oldest first, as readers follow a case."""
+        """Oldest first, as readers follow a case; of one day's events, one being added now
+        (not saved yet) is the latest."""
         return sorted(
-            self.status_events.all(), key=lambda event: (event.confirmed_on, event.pk or 0)
+            self.status_events.all(),
+            key=lambda event: (event.confirmed_on, event.pk is None, event.pk or 0),
         )
 
     def save(self, *args, **kwargs):
@@ -402,6 +404,7 @@ class CaseIndexPage(RoutablePageMixin, BasePage):
     content_panels = [*BasePage.content_panels, "intro"]
     subpage_types = ["cases.CasePage"]
     max_count = 1
+    query_parameters = (*CaseFilterForm.base_fields, "page")
 
     class Meta:
         verbose_name = _("case index")

@@ -12,7 +12,7 @@ from ifex import api_urls
 from ifex.core import pickers, sign_in
 from ifex.core import views as core_views
 from ifex.core.media import serve_media
-from ifex.core.page_cache import public_page
+from ifex.core.page_cache import public_page, reads_query
 from ifex.core.review import ReviewActionView
 from ifex.core.sitemap import EveryLanguageSitemap
 
@@ -43,7 +43,12 @@ urlpatterns = [
 # (ifex/core/page_cache.py). The sitemap lists every language; the rest is per language.
 urlpatterns += decorate_urlpatterns(
     [
-        path("sitemap.xml", sitemap, {"sitemaps": {"pages": EveryLanguageSitemap}}, name="sitemap"),
+        path(
+            "sitemap.xml",
+            reads_query("p")(sitemap),  # Django's sitemap is paged by ?p=
+            {"sitemaps": {"pages": EveryLanguageSitemap}},
+            name="sitemap",
+        ),
         path("robots.txt", core_views.robots_txt, name="robots_txt"),
         path("favicon.ico", core_views.favicon, name="favicon"),
     ],

@@ -1,8 +1,12 @@
-"""Django's Redis cache, except that Redis being down is a cache miss, not an error page.
+"""Django's Redis and file caches, except that a cache that fails is a cache miss, not an error
+page: Redis down or refusing writes (full, no replica), a full disk, a read-only folder.
 
-Wagtail itself reads the cache on every request (the site's root paths), so with the plain
-backend a stopped Redis turned every page into a 500. Here a read finds nothing and a write is
-dropped; the site answers from the database until Redis is back. `/healthz` still reports it.
+Wagtail reads the cache on every request (the site's root paths) and writes it for every new
+image rendition, and the API's rate limit writes it on every call, so with the plain backends a
+failing cache turned pages and the API into 500s. Here a read finds nothing and a write is
+dropped; the site answers from the database until the cache is back. `/healthz` still reports
+it. Nothing stale can be served meanwhile: the page cache's versions live in the database
+(ifex/core/page_cache.py).
 """
 
 import contextlib
@@ -10,6 +14,7 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
@@ -19,11 +24,11 @@ last_warning = 0.0
 
 
 @contextlib.contextmanager
-def unreachable_is_a_miss():
+def unreachable_is_a_miss(failures=(RedisError,)):
     global last_warning
     try:
         yield
-    except RedisError as error:
+    except failures as error:
         # One line a minute per worker while it lasts, not one per request.
         if time.monotonic() - last_warning > WARN_EVERY_SECONDS:
             last_warning = time.monotonic()
@@ -91,3 +96,45 @@ class TolerantRedisCache(RedisCache):
     def delete_many(self, keys, version=None):
         with unreachable_is_a_miss():
             super().delete_many(keys, version)
+
+
+def failing_file_is_a_miss():
+    return unreachable_is_a_miss((OSError,))
+
+
+class TolerantFileBasedCache(FileBasedCache):
+    """Django's file cache, with a full disk or a read-only folder a miss: a failed write is
+    dropped, and a read that would delete an expired file it cannot delete finds nothing."""
+
+    def get(self, key, default=None, version=None):
+        with failing_file_is_a_miss():
+            return super().get(key, default, version)
+        return default
+
+    def has_key(self, key, version=None):
+        with failing_file_is_a_miss():
+            return super().has_key(key, version)
+        return False
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        with failing_file_is_a_miss():
+            return super().add(key, value, timeout, version)
+        return False
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        with failing_file_is_a_miss():
+            super().set(key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        with failing_file_is_a_miss():
+            return super().touch(key, timeout, version)
+        return False
+
+    def delete(self, key, version=None):
+        with failing_file_is_a_miss():
+            return super().delete(key, version)
+        return False
+
+    def clear(self):
+        with failing_file_is_a_miss():
+            super().clear()

@@ -19,7 +19,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from .models import Country
-from .page_cache import model_version_key, start_version
+from .page_cache import current_version, model_version_key
 from .pages import specific_pages
 from .renditions import CARD_RENDITION_SPECS, read_renditions
 
@@ -55,10 +55,12 @@ def render_cards(items, context) -> str:
     version_keys = borrowed_version_keys()
     try:
         found = cache.get_many([*version_keys, *keys])
-        versions = tuple(found.get(key) or start_version(key) for key in version_keys)
     except Exception as error:  # a broken cache means cards drawn every time, never an error
         logger.warning("card cache unavailable: %s", error)
-        found, versions = {}, None
+        found = {}
+    versions = tuple(current_version(key, found.get(key)) for key in version_keys)
+    if None in versions:
+        versions = None  # which cards are current is unknown: all are drawn
     template = context.template.engine.get_template(CARD_TEMPLATE)
     is_kept = [
         versions is not None and bool(found.get(key)) and found[key][0] == versions for key in keys

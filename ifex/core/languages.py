@@ -9,7 +9,6 @@ like the menu: a page costs no extra query for them on most requests.
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models.signals import post_delete
 from django.urls import reverse, translate_url
 from django.utils import translation
@@ -159,7 +158,6 @@ def language_root(request):
 def homes_changed(instance, **kwargs):
     if isinstance(instance, Page) and instance.depth is not None and instance.depth <= 2:
         replace_version(LANGUAGE_HOMES_VERSION)
-        transaction.on_commit(lambda: replace_version(LANGUAGE_HOMES_VERSION))
 
 
 def connect():

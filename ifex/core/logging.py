@@ -1,4 +1,5 @@
-"""Log filters: one readable line per request that failed because the database was away."""
+"""Log filters: one readable line per request that failed because the database was away, or
+that named a host the site does not serve."""
 
 import logging
 
@@ -21,4 +22,16 @@ class DatabaseOutageInOneLine(logging.Filter):
             )
             record.exc_info = None
             record.exc_text = None
+        return True
+
+
+class DisallowedHostInOneLine(logging.Filter):
+    """Scanners send any Host header: Django's refusal (answered 400) already says which host
+    in one line; its traceback says nothing more."""
+
+    def filter(self, record):
+        if record.name == "django.security.DisallowedHost":
+            record.exc_info = None
+            record.exc_text = None
+            record.stack_info = None
         return True

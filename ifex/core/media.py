@@ -40,7 +40,8 @@ def restrictions_on(collection) -> list:
 @require_safe
 def serve_media(request, path):
     path = posixpath.normpath(path).lstrip("/")
-    if not path.startswith(RENDITIONS_FOLDER) or ".." in path.split("/"):
+    # No file name holds a NUL character (nor may one reach PostgreSQL, which refuses it).
+    if not path.startswith(RENDITIONS_FOLDER) or ".." in path.split("/") or "\x00" in path:
         raise Http404("Not a public file")
     rendition = rendition_for(path)
     if rendition is None:

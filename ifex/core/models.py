@@ -15,7 +15,7 @@ from wagtail.models import Locale, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
-from .page_cache import kept_until_saved
+from .page_cache import VERSIONS_TABLE, kept_until_saved
 from .page_forms import BasePageForm
 from .pages import SitePageManager, route_in_one_step, view_restrictions
 from .pickers import PickableByName
@@ -217,10 +217,29 @@ class Organisation(index.Indexed, models.Model):
         return self.name
 
 
+class ContentVersion(models.Model):
+    """The page cache's versions (ifex/core/page_cache.py): each replaced, in the change's own
+    transaction, by every change readers should see. Kept here, where every app server reads
+    them, not only in the cache: a cache that cannot be written must not keep serving what a
+    change replaced."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    version = models.CharField(max_length=32)
+
+    class Meta:
+        db_table = VERSIONS_TABLE
+
+    def __str__(self):
+        return f"{self.key}: {self.version}"
+
+
 class BasePage(Page):
     """Every page of the site: a teaser for listings and meta descriptions, and a hero image."""
 
     base_form_class = BasePageForm
+    # The query parameters the page reads (its listing's filters, `page`): the page cache keeps
+    # it once per value of these, and it sees no other (ifex/core/page_cache.py).
+    query_parameters: tuple[str, ...] = ()
 
     teaser = models.TextField(
         _("teaser"),

@@ -7,6 +7,7 @@ import io
 import json
 import re
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,7 +54,13 @@ def download(about: dict, rows: list[dict], columns, *, name: str, key: str, fil
     if about["filtered"]:
         name = f"{name}-filtered"
     if file_format == "json":
-        body = json.dumps({**about, "count": len(rows), key: rows}, ensure_ascii=False, indent=1)
+        # Django's encoder writes a translated phrase (a lazy string) as the text it stands for.
+        body = json.dumps(
+            {**about, "count": len(rows), key: rows},
+            cls=DjangoJSONEncoder,
+            ensure_ascii=False,
+            indent=1,
+        )
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
     else:
         response = HttpResponse(

@@ -7,17 +7,31 @@ is kept only when it went to a request without a session (no one signed in, no p
 given), set no cookie, used no CSRF token and is an ordinary 200. A cached entry carries the
 content version it was rendered under, read before rendering: a publish that lands while a page
 renders leaves that render unused, never stale. Dates shown "as of today" are safe too: the key
-holds the day.
+holds the day, and the scheme (http or https, as Django sees it behind the proxy).
+
+A page is kept once per value of the query parameters it reads, and only those: each view says
+which (`reads_query`, or a page model's `query_parameters`), and sees no other. An address with
+any other parameter (`?utm_source=`, a random cache-buster) is the same entry.
+
+The versions live in the database (`ContentVersion`), replaced in the same transaction as the
+change: every app server reads them there, so a publish on one stops every other serving what it
+replaced, whether or not the cache could be written. Each worker reads them at most once every
+PAGE_CACHE_VERSION_CHECK_SECONDS, and at once when the copy in the cache (written on every
+change, a hint) differs from what it knows. A cache that cannot be written (a full disk, a
+read-only folder, a Redis that refuses writes or is down) costs speed, never a stale page: its
+old entries carry versions the database has retired.
 
 The cache is Django's (`CACHES`): Redis when several app servers share it. When it fails, pages
-are rendered as if nothing were cached (ifex/core/cache.py keeps Redis errors out of requests).
+are rendered as if nothing were cached (ifex/core/cache.py keeps its errors out of requests).
 """
 
 import functools
 import hashlib
 import logging
 import threading
+import time
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -25,10 +39,11 @@ from django.contrib.postgres.aggregates import JSONBAgg
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.core.signals import request_finished, request_started
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import JSONArray
 from django.db.models.signals import post_delete, post_save
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language_from_path
@@ -59,6 +74,46 @@ def public_page(view):
 
     wrapped.public_page = True
     return wrapped
+
+
+# A view marked with this reads the parameters its page declares (Wagtail's serve: which page
+# answers is known only once the address is routed).
+PAGE_DECLARES = object()
+
+
+def reads_query(*names):
+    """Declares the query parameters a public view reads: the page cache keeps one entry per
+    value of these, and the view sees no other parameter."""
+
+    def declare(view):
+        @functools.wraps(view)
+        def reading(request, *args, **kwargs):
+            return view(request, *args, **kwargs)
+
+        reading.query_parameters = PAGE_DECLARES if names == (PAGE_DECLARES,) else names
+        return reading
+
+    return declare
+
+
+def query_read(query: QueryDict, names) -> str:
+    """The parameters `names` of `query`, in one order: what the key and the view see."""
+    return urlencode(
+        [(name, value) for name in sorted(set(names)) for value in query.getlist(name)]
+    )
+
+
+def read_only(request, names):
+    """From here on, the view sees only the parameters `names` (a cacheable request): what it
+    renders depends on nothing the cache key leaves out, not even in a link that repeats the
+    address (the language switcher, a download's citation)."""
+    if getattr(request, "page_cache_entry", None) is None:
+        return
+    names = tuple(names)
+    kept = query_read(request.GET, names)
+    request.page_cache_reads = names
+    request.META["QUERY_STRING"] = kept
+    request.GET = QueryDict(kept)
 
 
 def set_cache_headers(request, response):
@@ -102,16 +157,22 @@ def lifetime(request) -> int:
     return settings.PAGE_CACHE_SECONDS
 
 
-def page_key(request) -> str:
+def page_key(request, reads) -> str:
     today = timezone.localdate().isoformat()
     # As LocaleMiddleware will choose it (the lookup comes before it runs): the address's
     # prefix, or English without one, whatever the browser's Accept-Language says.
     language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-    identity = "|".join((request.get_host(), language, request.get_full_path(), today))
+    query = query_read(request.GET, reads)
+    identity = "|".join((request.scheme, request.get_host(), language, request.path, query, today))
     return "pagecache:page:" + hashlib.sha256(identity.encode()).hexdigest()
 
 
 NEVER_CACHED_PREFIXES = ("/admin/", "/documents/", "/_util/")
+
+# The query parameters the view at an address reads, as this worker last found them (a page
+# is stored with them): the first lookup of an address in a worker assumes none, and learns.
+PARAMETERS_READ: dict[tuple[str, str], tuple] = {}
+PARAMETERS_READ_KEPT = 10_000
 
 
 class PageCacheMiddleware:
@@ -131,9 +192,9 @@ class PageCacheMiddleware:
         if getattr(request, "public_view", False):
             set_cache_headers(request, response)
             in_one_piece(response)
-        entry = getattr(request, "page_cache_entry", None)
-        if entry and request.method == "GET" and reader_may_share(request, response):
-            self.store(entry, request, response)
+        version = getattr(request, "page_cache_entry", None)
+        if version and request.method == "GET" and reader_may_share(request, response):
+            self.store(version, request, response)
         return response
 
     def cached_answer(self, request):
@@ -144,21 +205,27 @@ class PageCacheMiddleware:
         ):
             return None
         try:
-            key = page_key(request)
+            address = (request.get_host(), request.path)
         except DisallowedHost:
             return None  # CommonMiddleware answers it with a 400
-        try:
-            found = cache.get_many([VERSION_KEY, key])
-            version = found.get(VERSION_KEY) or start_version()
-        except Exception as error:  # a broken cache means uncached pages, never an error page
-            logger.warning("page cache unavailable: %s", error)
-            return None
+        reads = PARAMETERS_READ.get(address, ())
+        key = page_key(request, reads)
+        found = read_cache(lambda: cache.get_many([VERSION_KEY, key]), {})
+        version = current_version(VERSION_KEY, found.get(VERSION_KEY))
+        if version is None:
+            return None  # which entries are current is unknown: none is served, none stored
         cached = found.get(key)
-        if cached and cached[0] == version:
-            response = cached[1]
+        if cached and cached[0] == version and cached[1] != reads:
+            # The page at this address reads other parameters than this worker thought.
+            reads = remember_parameters(address, cached[1])
+            other_key = page_key(request, reads)
+            if other_key != key:
+                cached = read_cache(lambda: cache.get(other_key), None)
+        if cached and cached[0] == version and cached[1] == reads:
+            response = cached[2]
             response[CACHE_STATUS_HEADER] = "hit"
             return response
-        request.page_cache_entry_candidate = (key, version)
+        request.page_cache_entry_candidate = version
         return None
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -168,18 +235,39 @@ class PageCacheMiddleware:
             request.page_cache_entry = candidate
             request._wagtail_site = site_for(request)  # Wagtail's own per-request memo
             request._wagtail_cached_site_root_paths = site_root_paths()  # and for page URLs
+            reads = getattr(view_func, "query_parameters", ())
+            if reads is not PAGE_DECLARES:
+                read_only(request, reads)
         return None
 
-    def store(self, entry, request, response):
-        key, version = entry
+    def store(self, version, request, response):
         response[CACHE_STATUS_HEADER] = "miss"
+        reads = getattr(request, "page_cache_reads", None)
         seconds = lifetime(request)
-        if not seconds or (hasattr(response, "render") and not response.is_rendered):
+        if reads is None or not seconds:
             return  # a lifetime of 0 turns the page cache off
+        if hasattr(response, "render") and not response.is_rendered:
+            return
+        remember_parameters((request.get_host(), request.path), reads)
         try:
-            cache.set(key, (version, response), seconds)
+            cache.set(page_key(request, reads), (version, reads, response), seconds)
         except Exception as error:
             logger.warning("page cache unavailable: %s", error)
+
+
+def read_cache(read, otherwise):
+    try:
+        return read()
+    except Exception as error:  # a broken cache means uncached pages, never an error page
+        logger.warning("page cache unavailable: %s", error)
+        return otherwise
+
+
+def remember_parameters(address, reads) -> tuple:
+    if len(PARAMETERS_READ) >= PARAMETERS_READ_KEPT:
+        PARAMETERS_READ.clear()
+    PARAMETERS_READ[address] = reads
+    return reads
 
 
 def kept_until_content_changes(key: str, compute):
@@ -214,11 +302,9 @@ def kept(key: str, compute, version_key: str):
 
 
 def kept_in_cache(key: str, compute, version_key: str):
-    try:
-        found = cache.get_many([version_key, key])
-        version = found.get(version_key) or start_version(version_key)
-    except Exception as error:
-        logger.warning("page cache unavailable: %s", error)
+    found = read_cache(lambda: cache.get_many([version_key, key]), {})
+    version = current_version(version_key, found.get(version_key))
+    if version is None:
         return compute()
     kept = found.get(key)
     if kept and kept[0] == version:
@@ -231,29 +317,109 @@ def kept_in_cache(key: str, compute, version_key: str):
     return value
 
 
-def start_version(version_key: str = VERSION_KEY) -> str:
-    """The first request after the cache was emptied (or Redis restarted) starts a version."""
-    cache.add(version_key, uuid.uuid4().hex, None)
-    return cache.get(version_key)
+# Where the versions are kept (ifex.core.models.ContentVersion): read and written here in SQL,
+# as the page cache runs before (and below) the models.
+VERSIONS_TABLE = "core_contentversion"
+# A key never replaced in this database has no row: the version it has had since the start.
+FIRST_VERSION = "first"
+
+
+class KnownVersions:
+    """The versions as this worker last read them from the database."""
+
+    def __init__(self):
+        self.versions: dict[str, str] = {}
+        self.read_at: float | None = None  # time.monotonic(); None: never read
+        self.warned_at = 0.0
+
+    def due(self) -> bool:
+        return (
+            self.read_at is None
+            or time.monotonic() - self.read_at >= settings.PAGE_CACHE_VERSION_CHECK_SECONDS
+        )
+
+    def take(self, rows):
+        self.versions = dict(rows)
+        self.read_at = time.monotonic()
+
+    def read(self) -> bool:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT key, version FROM {VERSIONS_TABLE}")
+                self.take(cursor.fetchall())
+            return True
+        except DatabaseError as error:
+            # The database is away, so nothing can be published meanwhile: the pages this
+            # worker knew to be current stay so. It asks again after the interval.
+            if self.read_at is not None:
+                self.read_at = time.monotonic()
+            if time.monotonic() - self.warned_at > 60:
+                self.warned_at = time.monotonic()
+                logger.warning("page cache: content versions unreadable: %s", error)
+            return False
+
+    def get(self, version_key) -> str:
+        return self.versions.get(version_key, FIRST_VERSION)
+
+
+known = KnownVersions()
+
+
+def current_version(version_key: str, hint) -> str | None:
+    """The current version of `version_key` as the database says: read at most once an
+    interval, and at once when the cache's copy (`hint`) differs from what this worker knows.
+    None while this worker has never been able to read it: then nothing is served from the cache
+    nor stored in it."""
+    if known.due() or (hint is not None and hint != known.get(version_key)):
+        if known.read():
+            write_hint(version_key, hint)
+        elif known.read_at is None:
+            return None
+    return known.get(version_key)
+
+
+def write_hint(version_key, hint):
+    """The cache's copy of a version, for other workers to notice a change before their next
+    reading of the database. Written when it differs; a failed write costs them that interval."""
+    version = known.get(version_key)
+    if hint != version:
+        try:
+            cache.set(version_key, version, None)
+        except Exception as error:
+            logger.warning("page cache unavailable: %s", error)
 
 
 def content_changed(**kwargs):
-    """What readers see has changed: every cached page is out of date. Replaced now and again
-    once the change commits: a reader who rendered the old content in between has cached it
-    under the version that the second replacement retires."""
+    """What readers see has changed: every cached page is out of date."""
     replace_version()
-    transaction.on_commit(replace_version)
 
 
 def replace_version(version_key: str = VERSION_KEY):
+    """A new version for `version_key`, in the database and in the change's own transaction:
+    other workers and servers see it when the change commits, never before, and whatever they
+    render meanwhile is stored under the version it retires. Copied to the cache now and again
+    once the change commits (another worker may have copied the old one back meanwhile)."""
     if getattr(this_request, "kept", None):
         this_request.kept = {}  # a change made by this very request (an editor's publish)
-    try:
-        cache.set(version_key, uuid.uuid4().hex, None)
-    except Exception as error:
-        # Entries expire after PAGE_CACHE_SECONDS: the bound on how stale a page can get when
-        # the cache was down at the moment of a publish and came back with its old entries.
-        logger.error("page cache could not be cleared after a change: %s", error)
+    version = uuid.uuid4().hex
+    with connection.cursor() as cursor:
+        # One statement: the new version, and every other as it stands, so this worker knows
+        # them all without another query.
+        cursor.execute(
+            f"""
+            WITH replaced AS (
+                INSERT INTO {VERSIONS_TABLE} (key, version) VALUES (%s, %s)
+                ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version
+                RETURNING key, version
+            )
+            SELECT key, version FROM replaced
+            UNION ALL SELECT key, version FROM {VERSIONS_TABLE} WHERE key <> %s
+            """,
+            [version_key, version, version_key],
+        )
+        known.take(cursor.fetchall())
+    write_hint(version_key, None)
+    transaction.on_commit(lambda: write_hint(version_key, None))
 
 
 def model_version_key(model) -> str:
@@ -316,9 +482,7 @@ def root_paths_in_one_query() -> list[SiteRootPath]:
 
 
 def model_changed(model):
-    version_key = model_version_key(model)
-    replace_version(version_key)
-    transaction.on_commit(lambda: replace_version(version_key))
+    replace_version(model_version_key(model))
 
 
 WATCHED_MODELS: set[type] = set()

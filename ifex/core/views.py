@@ -6,7 +6,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
@@ -19,6 +19,7 @@ from wagtail import views as wagtail_views
 from .forms import SearchForm
 from .languages import language_root
 from .listing import PER_PAGE, KeptCountPaginator, nearest_page_number
+from .page_cache import PAGE_DECLARES, read_only, reads_query
 from .pages import specific_pages
 from .search import SEARCH_TYPES, clean_query, search_models, search_pages
 from .sign_in import page_password_credentials
@@ -26,6 +27,7 @@ from .sign_in import page_password_credentials
 OTHER_RESULTS_SHOWN = 10
 
 
+@reads_query("q", *SearchForm.base_fields, "page")
 @require_safe
 def search(request):
     form = SearchForm(request.GET)
@@ -101,6 +103,12 @@ def query_string_without_page(request) -> str:
 
 
 DATABASE_RETRY_AFTER_SECONDS = 30
+API_PREFIX = "/api/"
+# As the error pages say them (templates/503.html, 500.html).
+OUTAGE_DETAIL = _(
+    "The site cannot reach its database just now. Nothing is lost: please try again in a minute."
+)
+ERROR_DETAIL = _("The site could not show this page. Please try again in a moment.")
 
 
 @requires_csrf_token
@@ -108,12 +116,18 @@ def server_error(request):
     """A 503 with Retry-After when the database is unreachable (readers retry, nothing is
     broken); the plain 500 page otherwise. Neither page touches the database."""
     error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError):
+    outage = isinstance(error, OperationalError | InterfaceError)
+    if request.path.startswith(API_PREFIX):  # programs read the API: they get JSON
+        detail = OUTAGE_DETAIL if outage else ERROR_DETAIL
+        response = JsonResponse({"detail": str(detail)}, status=503 if outage else 500)
+    elif outage:
         response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    else:
+        return HttpResponseServerError(loader.render_to_string("500.html"))
+    if outage:
         response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
-        response["Cache-Control"] = "no-store"
-        return response
-    return HttpResponseServerError(loader.render_to_string("500.html"))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def login_refused(request, response=None, credentials=None):
@@ -136,6 +150,7 @@ def authenticate_with_password(request, page_view_restriction_id, page_id):
     return response
 
 
+@reads_query(PAGE_DECLARES)
 def serve_page(request, path):
     """Wagtail's own serve view, routed from the home page in the reader's language as the
     cache keeps it (ifex/core/languages.py): Wagtail's lookup of it (`root_page.localized`)
@@ -149,4 +164,6 @@ def serve_page(request, path):
         except Http404:
             route = None
         request._wagtail_route_for_request = route
+        if route:
+            read_only(request, getattr(route[0], "query_parameters", ()))
     return wagtail_views.serve(request, path)

@@ -32,6 +32,9 @@ sub vcl_init {
 
 sub vcl_recv {
     set req.backend_hint = apps.backend();
+    # One page, one copy, as nginx in front names the host (`$host`: no port); the app servers'
+    # refreshes, purges and bans name it from the site's address, which may carry one.
+    set req.http.host = regsub(req.http.host, ":[0-9]+$", "");
     if (client.ip ~ front) {
         set req.http.X-Forwarded-For = regsub(req.http.X-Forwarded-For, ",\s*[^,]*$", "");
     }

@@ -132,6 +132,9 @@ LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
     ("es", "Español"),
     ("ar", "العربية"),
 ]
+# Staff choose the admin's language in their account among the site's own (Arabic right to
+# left): Wagtail would offer every language it has a catalogue for.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The languages `seed_demo` translates the demo into (about 5 s each): none for an English-only
 # demo that starts faster.
@@ -211,6 +214,10 @@ PAGE_CACHE_SEARCH_SECONDS = env_int("PAGE_CACHE_SEARCH_SECONDS", 60)
 # counts) is kept on its own, under the same versions: a page rendered for the first time
 # since a publish computes it once for all the others.
 FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 3600)
+# How often each worker reads the content versions from the database, the truth every server
+# shares: a change made on another server, when the cache could not tell, is served no longer
+# than this after it commits.
+PAGE_CACHE_VERSION_CHECK_SECONDS = env_int("PAGE_CACHE_VERSION_CHECK_SECONDS", 1)
 
 # One cache for every worker: Redis when REDIS_URL is set (several app servers share it),
 # otherwise files under var/ that one server's workers share. Never a cache per worker.
@@ -228,7 +235,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "ifex.core.cache.TolerantFileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
             # Django's default of 300 files is fewer than the renditions of the demo's images:
             # past it, every write deleted a third of the cache, and every page missed.
@@ -274,9 +281,15 @@ if env_str("CLOUDFLARE_ZONE_ID"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"database_outage": {"()": "ifex.core.logging.DatabaseOutageInOneLine"}},
+    "filters": {
+        "database_outage": {"()": "ifex.core.logging.DatabaseOutageInOneLine"},
+        "disallowed_host": {"()": "ifex.core.logging.DisallowedHostInOneLine"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["database_outage"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["database_outage", "disallowed_host"],
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }

@@ -20,6 +20,10 @@ WHITENOISE_USE_FINDERS = True
 # The suite's own process only, emptied with it: a file cache would outlive a run and hand the
 # next one another database's cached site paths. The servers the tests start use production's.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One process, which knows each change it makes at once: the content versions are read from the
+# database on its first request only (query counts do not depend on the clock). The tests of
+# another server's change set it.
+PAGE_CACHE_VERSION_CHECK_SECONDS = 24 * 3600
 
 # Background tasks run at once in the tests that do not ask for the queue (test_renditions does).
 TASKS = {

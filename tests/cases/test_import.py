@@ -405,3 +405,19 @@ def test_imported_cases_are_found_by_name_with_accents_ignored(client, case_inde
     page = client.get("/search/", {"q": "Ossebi", "type": "cases"}).content.decode()
     assert "Bruno Jacquet Ossébi" in page
     assert "Wendi Winters" not in page
+
+
+def test_a_status_changed_in_an_export_of_the_same_day_is_the_status_now(
+    case_index, sample_rows, tmp_path
+):
+    header, rows = sample_rows
+    import_cases(SAMPLE)
+    [row] = [row for row in rows if row["fullName"] == "Wendi Winters"]
+    row["impunityMurder"] = "Complete Impunity"
+    import_cases(export_file(tmp_path, header, rows), FIRST_EXPORT)
+    winters = case_named("Wendi Winters")
+    assert winters.status == Status.COMPLETE_IMPUNITY
+    assert [event.status for event in winters.status_history()] == [
+        Status.FULL_JUSTICE,
+        Status.COMPLETE_IMPUNITY,
+    ]

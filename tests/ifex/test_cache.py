@@ -29,7 +29,7 @@ def production_shell(code, var_dir, **environ):
 
 def test_a_server_s_workers_share_a_file_cache_by_default(tmp_path):
     backend = production_shell(SHOW_BACKEND, tmp_path)
-    assert backend == f"django.core.cache.backends.filebased.FileBasedCache {tmp_path / 'cache'}"
+    assert backend == f"ifex.core.cache.TolerantFileBasedCache {tmp_path / 'cache'}"
 
 
 def test_with_redis_two_servers_see_the_same_cache(tmp_path):
@@ -55,3 +55,27 @@ def test_healthz_reports_a_redis_that_went_away(client, settings, tmp_path):
 
     assert response.status_code == 503
     assert response.json() == {"database": "ok", "cache": "failing"}
+
+
+def test_a_bad_host_header_is_one_line_in_the_log(tmp_path):
+    """Scanners send any Host: each refusal is a line an operator can read past, not a
+    traceback (production's logging, as gunicorn's workers write it)."""
+    code = (
+        "from django.test import Client; "
+        "print(Client(HTTP_HOST='evil.example').get('/articles/').status_code)"
+    )
+    result = run_manage(
+        "shell",
+        "-c",
+        code,
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="example.org",
+        DATABASE_URL="postgresql://unused@127.0.0.1:1/unused",
+        VAR_DIR=str(tmp_path),
+        STATIC_ROOT=str(tmp_path),
+        HTTPS_ONLY="false",
+    )
+    assert result.stdout.strip().splitlines()[-1] == "400"
+    logged = result.stderr.strip().splitlines()
+    assert len(logged) == 1, result.stderr
+    assert "Invalid HTTP_HOST header: 'evil.example'" in logged[0]

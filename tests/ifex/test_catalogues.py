@@ -111,3 +111,34 @@ def test_every_public_word_from_the_code_is_translated(language):
         if word not in entries or not is_translated(entries[word])
     )
     assert not untranslated, f"not translated into {language}: {untranslated}"
+
+
+def admin_words() -> dict[str, str]:
+    """The words the project adds to Wagtail's admin menus, columns and account page (each
+    app's wagtail_hooks.py), which staff read in the language they chose. {word: file}."""
+    found = {}
+    for hooks in sorted(BASE_DIR.glob("*/**/wagtail_hooks.py")):
+        if ".venv" in hooks.parts:
+            continue
+        for node in ast.walk(ast.parse(hooks.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) in ("_", "gettext", "gettext_lazy")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                found[node.args[0].value] = str(hooks.relative_to(BASE_DIR))
+    return found
+
+
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_every_admin_word_the_project_adds_is_translated(language):
+    entries = {entry.msgid: entry for entry in catalogue(language)}
+    words = admin_words()
+    assert words["Directory"] == "ifex/core/wagtail_hooks.py"
+    untranslated = sorted(
+        f"{source}: {word!r}"
+        for word, source in words.items()
+        if word not in entries or not is_translated(entries[word])
+    )
+    assert not untranslated, f"not translated into {language}: {untranslated}"

@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import redis
 
 from ifex.core.factories import generated_picture
 from tests import support
@@ -118,6 +119,9 @@ def cluster_maker(request, tmp_path_factory):
             EMAIL_URL="console:",
             API_RATE_LIMIT=f"{API_RATE_LIMIT}/hour",  # an hour: no test here lasts one
             PYTHONUNBUFFERED="1",
+            # Each request reads the content versions from the database: another server's
+            # change is seen on the next request, not within the production default's second.
+            PAGE_CACHE_VERSION_CHECK_SECONDS="0",
         )
         # The release steps, once (migrate, the site record, static files); then a published
         # figure and the staff who sign in. Not the whole demo: its renditions take 20 s.
@@ -507,6 +511,42 @@ def test_a_page_made_private_leaves_the_edge_at_once(cluster):
     )
     for path in (f"/articles/{slug}/", "/articles/"):
         assert "For members only" not in through_the_edge(cluster, path)[2], path
+
+
+def test_with_redis_refusing_writes_a_change_on_one_server_stops_the_other_serving_it(cluster):
+    """Redis full (writes refused, reads answered): an article unpublished elsewhere (here a
+    management command, a third process) could not retire the cached page in the cache. The
+    servers read the content version from the database, where the unpublish wrote it, and serve
+    the page no more (PAGE_CACHE_VERSION_CHECK_SECONDS is 0 in this cluster: every request)."""
+    slug = f"retracted-{uuid.uuid4().hex[:6]}"
+    cluster.shell(
+        "import datetime; from articles.models import ArticlePage, ArticleIndexPage; "
+        f"page = ArticlePage(title='Retracted report', slug='{slug}', teaser='Soon gone.', "
+        "date=datetime.date(2026, 11, 1)); "
+        "ArticleIndexPage.objects.get().add_child(instance=page); "
+        "page.save_revision().publish(); print(page.pk)"
+    )
+    address = f"/articles/{slug}/"
+    for base in (cluster.a, cluster.b):
+        anonymous(base + address)
+        assert anonymous(base + address)[1] == "hit"
+    server = redis.Redis(port=cluster.redis_port)
+    server.config_set("maxmemory-policy", "noeviction")
+    server.config_set("maxmemory", 1)
+    try:
+        with pytest.raises(redis.exceptions.ResponseError, match="maxmemory"):
+            server.set("probe", "refused")
+        cluster.shell(
+            "from articles.models import ArticlePage; "
+            f"ArticlePage.objects.get(slug='{slug}').unpublish(); print('unpublished')"
+        )
+        for base in (cluster.a, cluster.b, cluster.proxy):
+            assert anonymous(base + address)[0] == 404, base
+            assert "Retracted report" not in anonymous(base + "/articles/")[2], base
+    finally:
+        server.config_set("maxmemory", 0)
+    for base in (cluster.a, cluster.b):
+        assert anonymous(base + address)[0] == 404, "nor once Redis takes writes again"
 
 
 def test_with_redis_stopped_both_servers_answer_and_recover_when_it_returns(cluster):

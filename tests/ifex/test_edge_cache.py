@@ -168,8 +168,9 @@ def backend_for(edge):
 
 
 def host_url(edge, path):
-    """The page's public address: the edge keys on the host readers ask for."""
-    return "http://127.0.0.1" + path
+    """The page's address as the site names it: with the port of its address (SITE_URL), which
+    the readers' requests through nginx do not carry."""
+    return "http://127.0.0.1:8765" + path
 
 
 def test_a_publish_refreshes_a_kept_page_in_place(app, edge, path, transactional_db):

@@ -1,6 +1,7 @@
 """The database goes away and comes back: readers get a 503 with Retry-After meanwhile, the same
 workers serve again afterwards, and Ctrl-C still stops everything cleanly."""
 
+import json
 import os
 import signal
 import subprocess
@@ -85,6 +86,9 @@ def test_database_outage_is_a_503_then_the_site_recovers_and_stops_cleanly(
         _, headers, body = statuses_until(base + path, 503)[-1]
         assert headers["Retry-After"] == "30"
         assert "cannot reach its database" in body and "Traceback" not in body
+    status, headers, body = fetch(base + "/api/v1/cases/")
+    assert (status, headers["Retry-After"]) == (503, "30")
+    assert headers["Content-Type"] == "application/json" and json.loads(body)["detail"]
     status, headers, body = fetch(base + "/")
     assert (status, headers["X-Page-Cache"]) == (200, "hit"), "a page read before still answers"
 

@@ -109,3 +109,10 @@ def test_an_image_with_too_many_pixels_is_refused(admin_client):
 def test_a_sound_image_is_accepted(admin_client):
     response = add_image(admin_client, "fine.jpg", generated_picture(800, 600))
     assert response.status_code == 302
+
+
+def test_a_nul_character_in_a_media_address_is_not_found(client):
+    image = SiteImageFactory()
+    rendition = image.get_rendition("fill-400x300")
+    for address in ("/media/images/a%00b.jpg", rendition.url + "%00", "/media/%00"):
+        assert client.get(address).status_code == 404, address

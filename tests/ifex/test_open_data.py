@@ -67,6 +67,37 @@ def test_signatures_download_for_the_statements_listed(client, statement_index):
     assert f'href="{statement_index.url}csv/?country=mx"' in listing
 
 
+@pytest.mark.parametrize(
+    "language, counted_live",
+    [
+        ("en", "counted live"),
+        ("fr", "compté en direct"),
+        ("es", "contado en directo"),
+        ("ar", "يُحصى مباشرةً"),
+    ],
+)
+def test_a_live_count_s_record_downloads_as_json_in_every_language(client, language, counted_live):
+    """A live count is recorded as "counted live", a translated phrase: the JSON writer gets
+    it as text, in the reader's language."""
+    from django.urls import reverse
+    from django.utils import translation
+    from wagtail.models import Locale
+
+    figure = ImpunityFigureFactory(member_count=True, name="Members")
+    if language != "en":
+        translation_of_it = figure.copy_for_translation(Locale.objects.get(language_code=language))
+        translation_of_it.save()
+        translation_of_it.save_revision().publish()
+    with translation.override(language):
+        address = reverse("figure_history_json")
+
+    response = client.get(address)
+
+    assert response.status_code == 200
+    [row] = json.loads(response.content)["publications"]
+    assert row["value_as_shown"] == counted_live
+
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

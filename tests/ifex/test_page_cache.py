@@ -1,23 +1,28 @@
 """The page cache: anonymous readers get cached pages, and every change readers should see
 shows on the very next request."""
 
+import contextlib
 import datetime
+import os
+import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.core.cache import caches
+import redis
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
 from articles.factories import ArticlePageFactory, JointStatementPageFactory
 from campaigns.factories import CampaignPageFactory, ImpunityFigureFactory
 from campaigns.models import HomePage
-from ifex.core.factories import CountryFactory, OrganisationFactory, stream_data
+from ifex.core.factories import CountryFactory, OrganisationFactory, SiteImageFactory, stream_data
+from ifex.core.models import ContentVersion
 from ifex.core.page_cache import CACHE_STATUS_HEADER
-from tests.support import uncached_get, uncached_queries
+from tests.support import redis_server, uncached_get, uncached_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -399,6 +404,165 @@ def test_a_feed_is_served_in_one_piece_from_the_cache(client, article_index):
         pieces = list(response)
         assert len(pieces) == 1
         assert b"</rss>" in pieces[0]
+
+
+# A cache that cannot be written (issue 23, defect 3): it costs speed, never a 500, never a page
+# a change has replaced.
+
+
+@contextlib.contextmanager
+def read_only(folder):
+    """The folder's files can be read, none written, renamed or deleted (as on a read-only
+    mount). Root ignores permission bits, so for root the folder is made immutable."""
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i", str(folder)], check=True)
+    else:
+        folder.chmod(0o555)
+    try:
+        yield
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+        else:
+            folder.chmod(0o755)
+
+
+@pytest.fixture
+def file_cache(settings, tmp_path):
+    """Production's cache without Redis: files in a folder."""
+    folder = tmp_path / "cache"
+    settings.CACHES = {
+        "default": {"BACKEND": "ifex.core.cache.TolerantFileBasedCache", "LOCATION": str(folder)}
+    }
+    cache.clear()
+    return folder
+
+
+@pytest.fixture
+def redis_cache(settings, tmp_path):
+    """Production's cache with REDIS_URL; yields a client to misbehave with."""
+    with redis_server(tmp_path) as (url, _):
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "ifex.core.cache.TolerantRedisCache",
+                "LOCATION": url,
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            }
+        }
+        yield redis.Redis.from_url(url)
+
+
+@contextlib.contextmanager
+def refusing_writes(server):
+    """Redis at its memory limit with no eviction, as a full Redis is: reads answer, every
+    write is refused ("command not allowed when used memory > maxmemory")."""
+    server.config_set("maxmemory-policy", "noeviction")
+    server.config_set("maxmemory", 1)
+    with pytest.raises(redis.exceptions.ResponseError, match="maxmemory"):
+        server.set("probe", "refused")
+    try:
+        yield
+    finally:
+        server.config_set("maxmemory", 0)
+
+
+def pulled_pages_are_never_served(client, article_index, fault):
+    """Pages are cached; under `fault` an article is unpublished and another made private;
+    neither is served or listed, then or once the fault has cleared. The API and a page with an
+    image (the rendition cache) answer as usual meantime."""
+    pulled = ArticlePageFactory(parent=article_index, title="Retracted report")
+    private = ArticlePageFactory(parent=article_index, title="Board minutes")
+    for url in (pulled.url, private.url, "/articles/", "/articles/feed/"):
+        client.get(url)
+        assert cache_status(client.get(url)) == "hit", url
+
+    def nothing_pulled_is_out():
+        assert client.get(pulled.url).status_code == 404
+        assert client.get(private.url).status_code == 302, "to the login"
+        for url in ("/articles/", "/articles/feed/"):
+            listed = html(client, url)
+            assert "Retracted report" not in listed and "Board minutes" not in listed, url
+
+    with fault():
+        pulled.unpublish()
+        PageViewRestriction.objects.create(page=private, restriction_type="login")
+        nothing_pulled_is_out()
+        illustrated = ArticlePageFactory(parent=article_index, hero_image=SiteImageFactory())
+        assert client.get(illustrated.url).status_code == 200
+        assert client.get("/api/v1/statements/").status_code == 200
+    nothing_pulled_is_out()
+
+
+def test_a_read_only_file_cache_serves_nothing_a_change_replaced(client, article_index, file_cache):
+    pulled_pages_are_never_served(client, article_index, lambda: read_only(file_cache))
+
+
+def test_a_redis_refusing_writes_serves_nothing_a_change_replaced(
+    client, article_index, redis_cache
+):
+    pulled_pages_are_never_served(client, article_index, lambda: refusing_writes(redis_cache))
+
+
+def test_a_change_on_another_server_stops_this_one_serving_what_it_replaced(
+    client, article, settings, redis_cache
+):
+    """Another app server unpublished the article and could not tell the cache: this server
+    reads the content version from the database, where the change wrote it, at its next
+    check (every PAGE_CACHE_VERSION_CHECK_SECONDS; here, every request)."""
+    settings.PAGE_CACHE_VERSION_CHECK_SECONDS = 0
+    client.get(article.url)
+    assert cache_status(client.get(article.url)) == "hit"
+
+    with refusing_writes(redis_cache):
+        # What the other server's unpublish wrote: the page, and a new version beside it.
+        Page.objects.filter(pk=article.pk).update(live=False)
+        ContentVersion.objects.filter(key="pagecache:version").update(version="elsewhere")
+        assert client.get(article.url).status_code == 404
+
+
+def test_between_checks_a_cached_page_costs_no_query(
+    client, article, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_VERSION_CHECK_SECONDS = 3600
+    client.get(article.url)
+    with django_assert_num_queries(0):
+        assert cache_status(client.get(article.url)) == "hit"
+
+
+# Cache busting (defect 8) and the scheme (defect 9).
+
+
+def test_parameters_a_page_does_not_read_make_no_new_entry(
+    client, article_index, article, file_cache
+):
+    ArticlePageFactory.create_batch(13, parent=article_index)  # two pages of articles
+    client.get("/articles/")
+    client.get(article.url)
+    entries = len(list(file_cache.iterdir()))
+    for number in range(30):
+        buster = f"bust{number}"
+        for url in (f"/articles/?x={buster}", f"{article.url}?utm_source={buster}&q={buster}"):
+            response = client.get(url)
+            assert cache_status(response) == "hit", url
+            assert buster not in response.content.decode(), "nor does it show them"
+    assert len(list(file_cache.iterdir())) == entries
+
+    second_page = client.get("/articles/?page=2&utm_source=mail")
+    assert cache_status(second_page) == "miss", "the listing reads ?page="
+    assert cache_status(client.get("/articles/?page=2")) == "hit"
+    assert cache_status(client.get("/search/?q=Veracruz")) == "miss"
+    assert cache_status(client.get("/search/?x=1&q=Veracruz")) == "hit"
+
+
+def test_a_reader_over_https_and_one_over_http_each_get_their_own_links(client, article, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The proxy passes the reader's Host header on, the same over either scheme.
+    over_https = client.get(article.url, HTTP_HOST="testserver", HTTP_X_FORWARDED_PROTO="https")
+    assert 'rel="canonical" href="https://testserver' in over_https.content.decode()
+
+    over_http = client.get(article.url, HTTP_HOST="testserver")
+    assert f'rel="canonical" href="http://testserver{article.url}"' in over_http.content.decode()
+    assert "https://testserver" not in over_http.content.decode()
 
 
 def test_the_site_root_paths_are_wagtails_read_in_one_query(home):

@@ -147,6 +147,21 @@ def test_a_database_outage_is_a_503_with_retry_after():
     assert "<h1>Briefly unavailable</h1>" in html and "connection refused" not in html
 
 
+def test_the_api_answers_a_database_outage_in_json():
+    """Programs read the API: a 503 they can parse, with the same Retry-After as the pages."""
+    from django.db import OperationalError
+
+    try:
+        raise OperationalError("connection refused")
+    except OperationalError:
+        response = server_error(RequestFactory().get("/api/v1/cases/"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response["Content-Type"] == "application/json"
+    assert "connection refused" not in response.content.decode()
+    assert json.loads(response.content)["detail"]
+
+
 def test_public_pages_send_a_strict_content_security_policy(client):
     policy = client.get("/")["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy
