@@ -471,8 +471,9 @@ class FigurePublication(models.Model):
 
     class Meta:
         ordering = ["published_at", "pk"]
-        verbose_name = _("figure publication")
-        verbose_name_plural = _("figure publications")
+        # Named as the admin's menu names it.
+        verbose_name = _("entry of the public record")
+        verbose_name_plural = _("public record of figures")
 
     def __str__(self):
         return f"{self.figure_name}: {self.display_value} ({self.published_at:%Y-%m-%d})"

@@ -197,6 +197,21 @@ def home(db):
 
 
 @pytest.fixture
+def case_index(home):
+    """The case section the migrations made, as on every site."""
+    from cases.models import CaseIndexPage
+
+    return CaseIndexPage.objects.get()
+
+
+@pytest.fixture
+def mexico():
+    from ifex.core.factories import CountryFactory
+
+    return CountryFactory(iso_code="MX", name="Mexico")
+
+
+@pytest.fixture
 def article_index(home):
     """The site sections are made by migrations, as on every real site."""
     from articles.models import ArticleIndexPage

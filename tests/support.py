@@ -321,25 +321,32 @@ def varnish_in_front_of(
         )
     )
     config.chmod(0o644)
-    log = open(run_dir / "varnish.log", "w")  # noqa: SIM115 (closed with the process below)
-    process = subprocess.Popen(
-        [
-            *(VARNISHD, "-F", "-n", str(work_dir / "varnish"), "-a", f"127.0.0.1:{port}"),
-            *("-f", str(config), "-s", "malloc,128m", "-T", "none"),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    command = [
+        *(VARNISHD, "-F", "-n", str(work_dir / "varnish"), "-a", f"127.0.0.1:{port}"),
+        *("-f", str(config), "-s", "malloc,128m", "-T", "none"),
+    ]
+    try:
+        with serving(command, run_dir / "varnish.log", port, timeout=60) as base:
+            yield base
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def serving(command: list, log_path: Path, port: int, timeout: float):
+    """A server started with `command`, its output in `log_path`: yields its base URL once it
+    answers, and stops it afterwards."""
+    log = open(log_path, "w")  # noqa: SIM115 (closed with the process below)
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     process.log_path = log.name
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_serving(base + "/robots.txt", process, timeout=60)
+        wait_until_serving(base + "/robots.txt", process, timeout=timeout)
         yield base
     finally:
         process.terminate()
         process.wait(timeout=30)
         log.close()
-        shutil.rmtree(work_dir, ignore_errors=True)
 
 
 def require_nginx():
@@ -366,19 +373,9 @@ def nginx_in_front_of(app_bases: list[str], *, static_root, media_root, run_dir)
             mime_types="/etc/nginx/mime.types",
         )
     )
-    log = open(run_dir / "nginx.log", "w")  # noqa: SIM115 (closed with the process below)
-    process = subprocess.Popen(
-        [NGINX, "-c", str(config), "-p", str(run_dir), "-g", "daemon off;"], stderr=log
-    )
-    process.log_path = log.name
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(base + "/robots.txt", process, timeout=30)
+    command = [NGINX, "-c", str(config), "-p", str(run_dir), "-g", "daemon off;"]
+    with serving(command, run_dir / "nginx.log", port, timeout=30) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 def document_in(collection, name: str, content: bytes = b"%PDF-1.4 board minutes"):

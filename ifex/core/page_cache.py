@@ -35,10 +35,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.aggregates import JSONBAgg
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.core.signals import request_finished, request_started
 from django.db import DatabaseError, connection, transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import JSONArray
 from django.db.models.signals import post_delete, post_save
 from django.http import QueryDict
 from django.utils import timezone
@@ -47,6 +50,11 @@ from django.utils.translation import get_language_from_path
 from wagtail import signals as wagtail_signals
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import DraftStateMixin, Page, PageViewRestriction, ReferenceIndex, Site
+from wagtail.models.sites import (
+    SITE_ROOT_PATHS_CACHE_KEY,
+    SITE_ROOT_PATHS_CACHE_VERSION,
+    SiteRootPath,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -226,6 +234,7 @@ class PageCacheMiddleware:
         if candidate and request.public_view:
             request.page_cache_entry = candidate
             request._wagtail_site = site_for(request)  # Wagtail's own per-request memo
+            request._wagtail_cached_site_root_paths = site_root_paths()  # and for page URLs
             reads = getattr(view_func, "query_parameters", ())
             if reads is not PAGE_DECLARES:
                 read_only(request, reads)
@@ -427,6 +436,49 @@ def site_for(request):
     """Wagtail's `Site.find_for_request` without its query on every request."""
     host, port = request.get_host(), request.get_port()
     return kept_until_saved(f"site:{host}:{port}", lambda: Site._find_for_request(request), Site)
+
+
+def site_root_paths() -> list[SiteRootPath]:
+    """Wagtail's `Site.get_site_root_paths`, kept under its own key (which Wagtail clears when a
+    site or a site's home changes), read in one query when the cache lost it: Wagtail's reads
+    the sites, then each site's home's translations."""
+    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return Site.get_site_root_paths()
+    try:
+        found = cache.get(SITE_ROOT_PATHS_CACHE_KEY, version=SITE_ROOT_PATHS_CACHE_VERSION)
+    except Exception as error:
+        logger.warning("page cache unavailable: %s", error)
+        found = None
+    if found is not None:
+        return [SiteRootPath(*path) for path in found]
+    paths = root_paths_in_one_query()
+    try:
+        cache.set(SITE_ROOT_PATHS_CACHE_KEY, paths, 3600, version=SITE_ROOT_PATHS_CACHE_VERSION)
+    except Exception as error:
+        logger.warning("page cache unavailable: %s", error)
+    return paths
+
+
+def root_paths_in_one_query() -> list[SiteRootPath]:
+    """The sites, each with its home's translations, in Wagtail's order: the most specific
+    home first, then the default site, then by host name; a site's languages in tree order."""
+    homes = (
+        Page.objects.filter(translation_key=OuterRef("root_page__translation_key"))
+        .order_by()
+        .values("translation_key")
+        .annotate(homes=JSONBAgg(JSONArray("url_path", "locale__language_code"), order_by="path"))
+        .values("homes")
+    )
+    sites = (
+        Site.objects.annotate(homes=Subquery(homes))
+        .order_by("-root_page__url_path", "-is_default_site", "hostname")
+        .only("hostname", "port")
+    )
+    return [
+        SiteRootPath(site.id, url_path, site.root_url, language_code)
+        for site in sites
+        for url_path, language_code in site.homes or []
+    ]
 
 
 def model_changed(model):

@@ -295,6 +295,7 @@ EXPECTED_PERMISSIONS = {
             "campaigns.change_figurepublication",
             "campaigns.edit_home_page",
             "wagtail_localize.submit_translation",
+            "cases.import_cases",
         },
         "pages": {
             *(

@@ -15,22 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from articles.factories import ArticlePageFactory
 from cases.choices import Role, Status
 from cases.factories import CasePageFactory
-from cases.models import CaseIndexPage
 from ifex.core.factories import CountryFactory
 from tests.support import uncached_get
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def case_index(home):
-    """The section the migrations made, as on every site."""
-    return CaseIndexPage.objects.get()
-
-
-@pytest.fixture
-def mexico():
-    return CountryFactory(iso_code="MX", name="Mexico")
 
 
 @pytest.fixture

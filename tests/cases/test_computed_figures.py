@@ -11,21 +11,10 @@ from campaigns.factories import ImpunityFigureFactory
 from campaigns.models import FigurePublication, ImpunityFigure
 from cases.choices import Role, Status
 from cases.factories import CasePageFactory
-from cases.models import CaseIndexPage
-from ifex.core.factories import CountryFactory, stream_data
+from ifex.core.factories import stream_data
 
 pytestmark = pytest.mark.django_db
 EARLY, LATE = datetime.date(2020, 1, 1), datetime.date(2026, 11, 1)
-
-
-@pytest.fixture
-def case_index(home):
-    return CaseIndexPage.objects.get()
-
-
-@pytest.fixture
-def mexico():
-    return CountryFactory(iso_code="MX", name="Mexico")
 
 
 def computed(measure, **fields):

@@ -25,23 +25,12 @@ from wagtail_localize.models import (
 
 from cases.choices import Status
 from cases.factories import CasePageFactory
-from cases.models import CaseIndexPage, CasePage, CaseReport, CaseStatusEvent
+from cases.models import CasePage, CaseReport, CaseStatusEvent
 from cases.withheld import WithheldName
-from ifex.core.factories import CountryFactory
 
 pytestmark = pytest.mark.django_db
 
 NAME = "Zorbane Quillfeather"
-
-
-@pytest.fixture
-def case_index(home):
-    return CaseIndexPage.objects.get()
-
-
-@pytest.fixture
-def mexico():
-    return CountryFactory(iso_code="MX", name="Mexico")
 
 
 @pytest.fixture

@@ -74,3 +74,9 @@ def test_the_figure_lists_say_each_rows_language(admin_client):
     record = admin_client.get("/admin/snippets/campaigns/figurepublication/").content.decode()
     assert re.search(r"<th[^>]*>\s*(<a[^>]*>)?\s*Language", record)
     assert re.search(r"<td[^>]*>\s*fr\s*</td>", record)
+
+
+def test_the_record_is_named_the_same_in_the_menu_and_its_heading(admin_client):
+    page = admin_client.get("/admin/snippets/campaigns/figurepublication/").content.decode()
+    assert re.search(r"<h1[^>]*>\s*Public record of figures", page)
+    assert "Figure publications" not in page

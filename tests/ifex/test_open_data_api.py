@@ -21,8 +21,7 @@ from articles.models import Signatory
 from campaigns.factories import ImpunityFigureFactory
 from cases.choices import Status
 from cases.factories import CasePageFactory
-from cases.models import CaseIndexPage
-from ifex.core.factories import CountryFactory, OrganisationFactory
+from ifex.core.factories import OrganisationFactory
 from tests.support import translated
 
 pytestmark = pytest.mark.django_db
@@ -33,16 +32,6 @@ API = "/api/v1/"
 def api_get(client, path, data=None, **headers):
     response = client.get(API + path, data, **headers)
     return response, json.loads(response.content)
-
-
-@pytest.fixture
-def case_index(home):
-    return CaseIndexPage.objects.get()
-
-
-@pytest.fixture
-def mexico():
-    return CountryFactory(iso_code="MX", name="Mexico")
 
 
 def test_cases_come_a_page_at_a_time_with_the_index_filters_licence_and_citation(

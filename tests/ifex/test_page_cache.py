@@ -563,3 +563,30 @@ def test_a_reader_over_https_and_one_over_http_each_get_their_own_links(client, 
     over_http = client.get(article.url, HTTP_HOST="testserver")
     assert f'rel="canonical" href="http://testserver{article.url}"' in over_http.content.decode()
     assert "https://testserver" not in over_http.content.decode()
+
+
+def test_the_site_root_paths_are_wagtails_read_in_one_query(home):
+    """Every page URL needs Wagtail's site root paths: when the cache lost them, they are read
+    in one query (Wagtail's own takes one for the sites and one per site for its homes), the
+    same paths in the same order, and kept under Wagtail's key, which Wagtail clears."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.models import Site
+
+    from ifex.core.page_cache import site_root_paths
+    from tests.support import translated
+
+    translated(home, "fr")
+    translated(home, "ar")
+    Site.objects.create(hostname="other.example", port=8080, root_page=home)
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        ours = site_root_paths()
+    assert len(queries) == 1
+    cache.clear()
+    assert ours == Site.get_site_root_paths()
+    assert len({path.language_code for path in ours}) == 3
+    with CaptureQueriesContext(connection) as queries:
+        assert site_root_paths() == ours
+    assert not queries
