@@ -18,10 +18,10 @@ PAGES = {
 }
 
 
-def application(environ, start_response):
-    address = environ.get("PATH_INFO", "/")
-    if environ.get("QUERY_STRING"):
-        address += "?" + environ["QUERY_STRING"]
+def application(request, start_response):
+    address = request.get("PATH_INFO", "/")
+    if request.get("QUERY_STRING"):
+        address += "?" + request["QUERY_STRING"]
     found = PAGES.get(address)
     if found is None:
         start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", "0")])
