@@ -387,3 +387,8 @@ def document_in(collection, name: str, content: bytes = b"%PDF-1.4 board minutes
     document.file.save(f"{name}.pdf", ContentFile(content), save=False)
     document.save()
     return document
+
+
+def export_row(header: list[str], **cells) -> dict:
+    """A row of a monitor's export with the given cells, every other column empty."""
+    return {**dict.fromkeys(header, ""), **cells}

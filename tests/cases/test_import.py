@@ -17,9 +17,10 @@ from django.core.management import CommandError, call_command
 from wagtail.models import Revision
 
 from cases.choices import DatePrecision, DeathType, Motive, Role, Status
-from cases.models import CaseIndexPage, CasePage, CountryNameMapping, ImportedCase
+from cases.models import CasePage, CountryNameMapping, ImportedCase
 from ifex.core.factories import CountryFactory
 from ifex.core.models import Country
+from tests.support import export_row
 
 pytestmark = pytest.mark.django_db
 
@@ -37,11 +38,6 @@ def shared_data() -> Path:
 
 
 SAMPLE = shared_data() / "cpj-killed-sample.csv"
-
-
-@pytest.fixture
-def case_index(home):
-    return CaseIndexPage.objects.get()
 
 
 @pytest.fixture
@@ -145,8 +141,8 @@ def test_a_newer_export_reports_exactly_one_new_case_and_one_changed_status(
     import_cases(SAMPLE)
     [row] = [row for row in rows if row["fullName"] == "Wendi Winters"]
     row["impunityMurder"] = "Partial Impunity"
-    newcomer = {column: "" for column in header}
-    newcomer.update(
+    newcomer = export_row(
+        header,
         year="2022",
         fullName="Ahmad Newcomer",
         type="Journalist",

@@ -18,13 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def case_index(home):
-    from cases.models import CaseIndexPage
-
-    return CaseIndexPage.objects.get()
-
-
-@pytest.fixture
 def queue(settings, monkeypatch):
     """The "background" tasks go to the database queue, as on a real server, and the worker
     runs here (without closing the test's connection between tasks)."""

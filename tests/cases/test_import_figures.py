@@ -12,15 +12,9 @@ from campaigns.factories import ImpunityFigureFactory
 from campaigns.models import FigurePublication, ImpunityFigure
 from cases.choices import DeathType
 from tests.cases.test_import import NEWER_EXPORT, SAMPLE, export_file, import_cases
+from tests.support import export_row
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def case_index(home):
-    from cases.models import CaseIndexPage
-
-    return CaseIndexPage.objects.get()
 
 
 @pytest.fixture
@@ -102,8 +96,8 @@ def test_a_newer_export_changes_the_figure_and_its_public_record(
     figure.save_revision().publish()
     before = figure.display_value
     header = list(people[0])
-    newcomer = dict.fromkeys(header, "")
-    newcomer.update(
+    newcomer = export_row(
+        header,
         year="2022",
         fullName="Newcomer of the newer export",
         type="Journalist",

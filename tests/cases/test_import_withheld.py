@@ -7,13 +7,14 @@ import pytest
 from django.urls import reverse
 
 from cases.models import CaseImport, CasePage, ImportedCase
+from tests.support import export_row
 
 from . import test_import, test_import_admin
 from .test_import import NEWER_EXPORT, SAMPLE, count_line, export_file, import_cases
 from .test_import_admin import upload, work_through_the_queue
 
 pytestmark = pytest.mark.django_db
-case_index, sample_rows = test_import.case_index, test_import.sample_rows
+sample_rows = test_import.sample_rows
 queue = test_import_admin.queue
 
 NAME = "Adolphe Missamba Ndengi Kavula"
@@ -101,8 +102,8 @@ def test_a_new_row_sharing_year_country_and_employer_with_a_withheld_case_is_hel
 
 def test_an_unrelated_new_row_is_published_as_before(withheld_case, sample_rows, tmp_path):
     header, rows = sample_rows
-    newcomer = {column: "" for column in header}
-    newcomer.update(
+    newcomer = export_row(
+        header,
         year="2022",
         fullName="Ahmad Newcomer",
         type="Journalist",
