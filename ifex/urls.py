@@ -68,6 +68,8 @@ urlpatterns += [
 # Each language under its prefix (/fr/, /es/, /ar/); English, the source, keeps the addresses
 # it always had. Wagtail serves every page; keep it last.
 urlpatterns += i18n_patterns(
+    # Signing a statement: each reader's own answers, never kept (articles/signing_urls.py).
+    path("", include("articles.signing_urls")),
     *decorate_urlpatterns(
         [
             path("search/", core_views.search, name="search"),

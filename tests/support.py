@@ -1,6 +1,8 @@
 """Running the site the way `make run` does, for tests that need a real server."""
 
 import contextlib
+import email
+import email.policy
 import http.client
 import http.cookiejar
 import os
@@ -10,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -392,3 +395,46 @@ def document_in(collection, name: str, content: bytes = b"%PDF-1.4 board minutes
 def export_row(header: list[str], **cells) -> dict:
     """A row of a monitor's export with the given cells, every other column empty."""
     return {**dict.fromkeys(header, ""), **cells}
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it is given, parsed (the `smtp_inbox`
+    fixture, tests/conftest.py)."""
+
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append((envelope.rcpt_tos, message))
+        return "250 Message accepted for delivery"
+
+    def to(self, address):
+        with self.lock:
+            return [message for rcpt, message in self.messages if address in rcpt]
+
+    def recipients(self) -> list[str]:
+        with self.lock:
+            return [address for rcpt, _message in self.messages for address in rcpt]
+
+
+def body(message) -> str:
+    part = message.get_body(preferencelist=("plain", "html"))
+    return part.get_content()
+
+
+@contextlib.contextmanager
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free port: yields (inbox, port)."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
