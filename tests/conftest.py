@@ -8,6 +8,7 @@ import pytest
 
 from tests.support import (
     MADE_AHEAD,
+    Inbox,
     create_database,
     drop_database,
     made_ahead,
@@ -291,8 +292,9 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture
 def smtp_inbox(settings):
-    """Django's mail sent over SMTP to a real server (aiosmtpd); yields what it received."""
-    with smtp_server() as (inbox, port):
+    """A real SMTP server (aiosmtpd) that Django's mail goes to: its Inbox."""
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
         settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False

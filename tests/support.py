@@ -398,17 +398,18 @@ def export_row(header: list[str], **cells) -> dict:
 
 
 class Inbox:
-    """An aiosmtpd handler that keeps every message it is given, parsed (the `smtp_inbox`
-    fixture, tests/conftest.py)."""
+    """An aiosmtpd handler that keeps every message it is given, parsed."""
 
     def __init__(self):
         self.messages = []
         self.lock = threading.Lock()
+        self.received = threading.Condition(self.lock)
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append((envelope.rcpt_tos, message))
+            self.received.notify_all()
         return "250 Message accepted for delivery"
 
     def to(self, address):
@@ -419,22 +420,27 @@ class Inbox:
         with self.lock:
             return [address for rcpt, _message in self.messages for address in rcpt]
 
-
-def body(message) -> str:
-    part = message.get_body(preferencelist=("plain", "html"))
-    return part.get_content()
+    def wait_for(self, count: int, timeout: float = 30):
+        """Until `count` messages have arrived (a sender in another thread or process)."""
+        with self.received:
+            if not self.received.wait_for(lambda: len(self.messages) >= count, timeout):
+                raise AssertionError(f"{len(self.messages)} of {count} messages arrived")
 
 
 @contextlib.contextmanager
-def smtp_server():
-    """A real SMTP server (aiosmtpd) on a free port: yields (inbox, port)."""
+def smtp_server(handler):
+    """aiosmtpd on a free port with `handler`: yields the port."""
     from aiosmtpd.controller import Controller
 
-    inbox = Inbox()
     port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        yield inbox, port
+        yield port
     finally:
         controller.stop()
+
+
+def mail_body(message, kind="plain") -> str:
+    part = message.get_body(preferencelist=(kind,) if kind == "html" else ("plain", "html"))
+    return part.get_content()

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0005_listing_order_indexes'),
-        ('core', '0015_organisation_contact_email'),
+        ('core', '0016_organisation_contact_email'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -12,11 +12,13 @@ class CoreConfig(AppConfig):
         from wagtail.models import Locale, PageViewRestriction, Site
 
         from . import (
+            alerts,
             checks,  # noqa: F401 (registers the deploy checks)
             edge_cache,
             languages,
             renditions,
             review_mail,
+            subscription_admin,
             translations,
         )
         from .models import Country, Organisation, Region, SiteSettings, Topic
@@ -29,6 +31,8 @@ class CoreConfig(AppConfig):
         languages.connect()
         translations.connect()
         review_mail.connect()
+        alerts.connect()
+        subscription_admin.connect()
         # Privacy first: a page made private must leave the cache with the change.
         invalidate_on_change(PageViewRestriction, Site, get_image_model())
         invalidate_on_change(Country, Region, Topic, Organisation, SiteSettings, Locale)

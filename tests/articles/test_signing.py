@@ -12,7 +12,8 @@ from articles.factories import JointStatementPageFactory
 from articles.models import Signatory
 from articles.signing import Signature
 from ifex.core.factories import CountryFactory, OrganisationFactory
-from tests.support import body, translated
+from tests.support import mail_body as body
+from tests.support import translated
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,13 @@ from django.urls import reverse
 from articles.factories import JointStatementPageFactory
 from ifex.settings.env import email_settings
 from tests.campaigns.test_review_workflow import act, client_in_group, submit
-from tests.support import body
+from tests.support import mail_body
 
 pytestmark = pytest.mark.django_db
+
+
+def body(message) -> str:
+    return mail_body(message)
 
 
 def admin_path(text: str) -> str:

@@ -19,7 +19,7 @@ from articles.factories import ArticlePageFactory
 from ifex.core.factories import SiteImageFactory
 from ifex.core.two_factor import ENROLMENT_LINK_MAX_AGE, require_2fa_permission
 from tests.ifex import test_mail
-from tests.support import body, document_in
+from tests.support import document_in
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,7 @@ def ask_for_a_link(client, inbox, address="editor@example.org") -> str:
     client.post(SETUP, {"action": "send-link"})
     mails = inbox.to(address)
     assert len(mails) == before + 1, "one mail to the account's own address"
-    return test_mail.admin_path(body(mails[-1]))
+    return test_mail.admin_path(test_mail.body(mails[-1]))
 
 
 def test_a_required_member_sets_up_an_app_before_anything_else(editor, smtp_inbox):
@@ -267,7 +267,7 @@ def test_a_new_password_from_a_reset_still_asks_for_the_code(editor, private_thi
     client = Client()
     client.post(reverse("wagtailadmin_password_reset"), {"email": "editor@example.org"})
     [reset] = smtp_inbox.to("editor@example.org")
-    form = client.get(test_mail.admin_path(body(reset)), follow=True)
+    form = client.get(test_mail.admin_path(test_mail.body(reset)), follow=True)
     new_password = "A-new-long-passphrase-7"
     done = client.post(
         form.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password}
