@@ -10,6 +10,7 @@ from wagtail.models import Orderable, PageManager
 from wagtail.search import index
 from wagtailautocomplete.edit_handlers import AutocompletePanel
 
+from ifex.core.alerts import AlertTerms
 from ifex.core.blocks import BodyStreamBlock
 from ifex.core.listing import TaxonomyFilterForm, build_listing, years_with_pages
 from ifex.core.models import BasePage
@@ -91,6 +92,11 @@ class NewsPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         context.update(news_aside(self, request))
         return context
+
+    def alert_terms(self):
+        return AlertTerms(
+            countries=list(self.countries.select_related("region")), topics=list(self.topics.all())
+        )
 
 
 class ArticlePage(NewsPage):

@@ -1,6 +1,8 @@
 """Running the site the way `make run` does, for tests that need a real server."""
 
 import contextlib
+import email
+import email.policy
 import http.client
 import http.cookiejar
 import os
@@ -10,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -414,3 +417,48 @@ def document_in(collection, name: str, content: bytes = b"%PDF-1.4 board minutes
 def export_row(header: list[str], **cells) -> dict:
     """A row of a monitor's export with the given cells, every other column empty."""
     return {**dict.fromkeys(header, ""), **cells}
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it is given, parsed."""
+
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+        self.received = threading.Condition(self.lock)
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append((envelope.rcpt_tos, message))
+            self.received.notify_all()
+        return "250 Message accepted for delivery"
+
+    def to(self, address):
+        with self.lock:
+            return [message for rcpt, message in self.messages if address in rcpt]
+
+    def wait_for(self, count: int, timeout: float = 30):
+        """Until `count` messages have arrived (a sender in another thread or process)."""
+        with self.received:
+            if not self.received.wait_for(lambda: len(self.messages) >= count, timeout):
+                raise AssertionError(f"{len(self.messages)} of {count} messages arrived")
+
+
+@contextlib.contextmanager
+def smtp_server(handler):
+    """aiosmtpd on a free port with `handler`: yields the port."""
+    from aiosmtpd.controller import Controller
+
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port
+    finally:
+        controller.stop()
+
+
+def mail_body(message, kind="plain") -> str:
+    part = message.get_body(preferencelist=(kind,) if kind == "html" else ("plain", "html"))
+    return part.get_content()

@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
         from wagtail.models import Locale, PageViewRestriction, Site
 
         from . import (
+            alerts,
             checks,  # noqa: F401 (registers the deploy checks)
             edge_cache,
             languages,
@@ -34,6 +35,7 @@ class CoreConfig(AppConfig):
         languages.connect()
         translations.connect()
         review_mail.connect()
+        alerts.connect()
         # Privacy first: a page made private must leave the cache with the change.
         invalidate_on_change(PageViewRestriction, Site, get_image_model())
         invalidate_on_change(Country, Region, Topic, Organisation, SiteSettings, Locale)

@@ -308,6 +308,19 @@ class BasePage(Page):
                 entry["location"] = request.build_absolute_uri(self.url)
         return urls
 
+    def alert_terms(self):
+        """The countries and topics readers' alerts know this page by (ifex/core/alerts.py):
+        none here; a page type with such tags says which."""
+        from .alerts import AlertTerms
+
+        return AlertTerms()
+
+    def alert_entry(self):
+        """How an alert mail lists the page: only what its public page shows."""
+        from .alerts import AlertEntry
+
+        return AlertEntry(title=self.title, teaser=self.meta_description, url=self.full_url)
+
     @property
     def kind_label(self) -> str:
         """What a card calls the page: Article, Joint statement, Campaign page."""
@@ -395,3 +408,7 @@ class SiteSettings(BaseSiteSetting):
     @property
     def footer(self) -> str:
         return self.footer_text or self.short_description
+
+
+# Subscribers and mailings live in their own module; imported here so Django finds them.
+from .subscriptions import Delivery, Mailing, Publication, Subscriber  # noqa: E402, F401
