@@ -18,6 +18,7 @@ class CoreConfig(AppConfig):
             languages,
             renditions,
             review_mail,
+            subscription_admin,
             translations,
         )
         from .models import Country, Organisation, Region, SiteSettings, Topic
@@ -36,6 +37,7 @@ class CoreConfig(AppConfig):
         translations.connect()
         review_mail.connect()
         alerts.connect()
+        subscription_admin.connect()
         # Privacy first: a page made private must leave the cache with the change.
         invalidate_on_change(PageViewRestriction, Site, get_image_model())
         invalidate_on_change(Country, Region, Topic, Organisation, SiteSettings, Locale)

@@ -32,7 +32,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
-from django.db.models import F, Min
+from django.db.models import Count, Min
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -148,7 +148,7 @@ def start_mailing(mailing: Mailing, *, subscribers=None, at=None) -> Mailing:
                     f"FROM ({select}) AS readers(id) ON CONFLICT DO NOTHING",
                     [mailing.pk, Delivery.State.PENDING, *params],
                 )
-        mailing.total = mailing.deliveries.count()
+        mailing.total = mailing.deliveries.exclude(state=Delivery.State.SKIPPED).count()
         if mailing.status == Mailing.Status.DRAFT:
             mailing.status = Mailing.Status.QUEUED
         mailing.not_before = at if at and at > now else None
@@ -239,7 +239,7 @@ class Sender:
             return
         Delivery.objects.filter(pk__in=uncertain).update(state=Delivery.State.UNCERTAIN)
         stranded.exclude(pk__in=uncertain).update(state=Delivery.State.PENDING, claim=None)
-        self.mailings.update(uncertain_count=F("uncertain_count") + len(uncertain))
+        record_progress(self.mailing.pk)
         logger.warning(
             "mailing %s: %s mail(s) may not have gone (their sender stopped)",
             self.mailing.pk,
@@ -261,21 +261,19 @@ class Sender:
         return claim
 
     def send_batch(self, claim, renderer) -> bool:
-        counts = {"sent": 0, "failed": 0, "skipped": 0}
         batch = (
             Delivery.objects.filter(claim=claim, state=Delivery.State.SENDING)
             .select_related("subscriber")
             .order_by("id")
         )
-        for delivery in batch:
-            outcome = self.send_one(delivery, renderer)
-            if outcome == "stopped":
-                self.release(claim)
-                self.count(counts)
-                return False
-            counts[outcome] += 1
-        self.count(counts)
-        return True
+        try:
+            for delivery in batch:
+                if self.send_one(delivery, renderer) == "stopped":
+                    self.release(claim)
+                    return False
+            return True
+        finally:
+            record_progress(self.mailing.pk)
 
     def send_one(self, delivery: Delivery, renderer) -> str:
         subscriber = delivery.subscriber
@@ -311,7 +309,6 @@ class Sender:
         except OSError as error:  # and SMTPServerDisconnected: we do not know if it was taken
             self.stop(_("The mail server could not be reached: %(error)s") % {"error": error})
             deliveries.update(state=Delivery.State.UNCERTAIN, error=str(error)[:255])
-            self.mailings.update(uncertain_count=F("uncertain_count") + 1)
             return "stopped"
         deliveries.update(state=Delivery.State.SENT, sent_at=timezone.now())
         return "sent"
@@ -344,13 +341,23 @@ class Sender:
             finally:
                 self.connection = None
 
-    def count(self, counts):
-        self.mailings.update(
-            sent_count=F("sent_count") + counts["sent"],
-            failed_count=F("failed_count") + counts["failed"],
-            total=F("total") - counts["skipped"],
-            heartbeat_at=timezone.now(),
-        )
+
+def record_progress(mailing_id: int):
+    """The mailing's counts, read from its deliveries (what a dead sender did counts too);
+    a reader skipped (unsubscribed or stopped since) leaves the total."""
+    states = dict(
+        Delivery.objects.filter(mailing_id=mailing_id)
+        .values_list("state")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    Mailing.objects.filter(pk=mailing_id).update(
+        sent_count=states.get(Delivery.State.SENT, 0),
+        failed_count=states.get(Delivery.State.FAILED, 0),
+        uncertain_count=states.get(Delivery.State.UNCERTAIN, 0),
+        total=sum(states.values()) - states.get(Delivery.State.SKIPPED, 0),
+        heartbeat_at=timezone.now(),
+    )
 
 
 def resume_mailings(now=None) -> list[int]:
