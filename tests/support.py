@@ -247,13 +247,35 @@ def uncached_get(client, url, data=None):
 
 
 def cold_get(client, url, data=None):
-    """GET `url` as the first reader after every cache was emptied (a Redis restart; or a
-    publish, for what it replaced): the page cache, the kept fragments, routes and cards, and
-    Wagtail's rendition cache. Returns the response and the number of SQL queries it made."""
+    """GET `url` as the first reader after a publish and a Redis restart at once: the content
+    version replaced, and the page cache, the kept fragments, routes and cards, and Wagtail's
+    rendition cache emptied. What a worker keeps in its memory until a model is saved (the
+    site, its settings, locales, language homes, restricted paths: `kept_by_worker`) it keeps.
+    Returns the response and the number of SQL queries it made."""
+    response, queries = cold_queries(client, url, data)
+    return response, len(queries)
+
+
+def cold_queries(client, url, data=None, new_worker=False):
+    """As `cold_get`, with the SQL of each query the request made."""
     from django.core.cache import cache
 
+    from ifex.core.page_cache import KEPT_BY_WORKER, PARAMETERS_READ, known, replace_version
+
+    replace_version()
     cache.clear()
-    response, queries = request_queries(client, url, data)
+    if new_worker:
+        KEPT_BY_WORKER.clear()
+        PARAMETERS_READ.clear()
+        known.versions, known.read_at = {}, None
+    return request_queries(client, url, data)
+
+
+def new_worker_get(client, url, data=None):
+    """GET `url` as the first request a newly started worker answers, every cache empty: as
+    `cold_get`, and the worker has yet to read the content versions and has nothing in its
+    memory. Returns the response and the number of SQL queries it made."""
+    response, queries = cold_queries(client, url, data, new_worker=True)
     return response, len(queries)
 
 
@@ -415,6 +437,10 @@ class Inbox:
     def to(self, address):
         with self.lock:
             return [message for rcpt, message in self.messages if address in rcpt]
+
+    def recipients(self) -> list[str]:
+        with self.lock:
+            return [address for rcpt, _message in self.messages for address in rcpt]
 
     def wait_for(self, count: int, timeout: float = 30):
         """Until `count` messages have arrived (a sender in another thread or process)."""

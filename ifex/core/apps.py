@@ -22,10 +22,15 @@ class CoreConfig(AppConfig):
             translations,
         )
         from .models import Country, Organisation, Region, SiteSettings, Topic
-        from .page_cache import connect_invalidation, invalidate_on_change
+        from .page_cache import (
+            connect_invalidation,
+            invalidate_on_change,
+            serve_wagtails_site_root_paths,
+        )
         from .search import register_search_type
 
         connect_invalidation()
+        serve_wagtails_site_root_paths()
         edge_cache.connect()
         renditions.connect()
         languages.connect()
