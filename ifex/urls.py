@@ -80,6 +80,8 @@ subscription_urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    # Signing a statement: each reader's own answers, never kept (articles/signing_urls.py).
+    path("", include("articles.signing_urls")),
     *subscription_urlpatterns,
     *decorate_urlpatterns(
         [

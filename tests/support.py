@@ -438,6 +438,10 @@ class Inbox:
         with self.lock:
             return [message for rcpt, message in self.messages if address in rcpt]
 
+    def recipients(self) -> list[str]:
+        with self.lock:
+            return [address for rcpt, _message in self.messages for address in rcpt]
+
     def wait_for(self, count: int, timeout: float = 30):
         """Until `count` messages have arrived (a sender in another thread or process)."""
         with self.received:

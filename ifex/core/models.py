@@ -196,10 +196,20 @@ class Organisation(index.Indexed, models.Model):
         default=False,
         help_text=_("Members are listed in the directory and counted in the network's figures."),
     )
+    # Staff only: never in a page, the API or a download. Where the confirmation of a signature
+    # made in the organisation's name goes, whatever address the signer typed.
+    contact_email = models.EmailField(
+        _("registered contact address (staff only)"),
+        blank=True,
+        help_text=_(
+            "Confirmations of signatures made in this organisation's name go here, never to the "
+            "address typed in the form. Never shown to the public."
+        ),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
-    panels = ["name", "country", "website", "logo", "is_member"]
+    panels = ["name", "country", "website", "logo", "is_member", "contact_email"]
     search_fields = [
         index.SearchField("name"),
         index.AutocompleteField("name"),

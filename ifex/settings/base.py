@@ -402,6 +402,15 @@ DEMO_ROLE_USERS = {
 # An impunity figure whose "as of" date is older than this is flagged for checking in the admin.
 FIGURE_STALE_AFTER_DAYS = env_int("FIGURE_STALE_AFTER_DAYS", 180)
 
+# Signing joint statements online (articles/signing.py). A confirmation link works this many
+# hours; the representatives' names and addresses are erased this many days after the statement
+# closes (docs/staff-handbook.md says why); and at most so many signatures an hour may be made
+# from one client address, and so many confirmation mails an hour sent about one address.
+SIGNATURE_LINK_HOURS = env_int("SIGNATURE_LINK_HOURS", 72)
+SIGNATURE_CONTACT_RETENTION_DAYS = env_int("SIGNATURE_CONTACT_RETENTION_DAYS", 90)
+SIGNATURES_PER_CLIENT_ADDRESS_PER_HOUR = env_int("SIGNATURES_PER_CLIENT_ADDRESS_PER_HOUR", 10)
+SIGNATURE_MAILS_PER_ADDRESS_PER_HOUR = env_int("SIGNATURE_MAILS_PER_ADDRESS_PER_HOUR", 3)
+
 # Subscriptions and their mail (ifex/core/subscriptions.py, ifex/core/mailing.py).
 # Mailings go out in batches of MAIL_BATCH_SIZE from the background worker, at most
 # MAIL_RATE_PER_MINUTE mails a minute (0: as fast as the mail server takes them).
