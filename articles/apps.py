@@ -9,7 +9,12 @@ class ArticlesConfig(AppConfig):
     periodic_jobs = ("draft_weekly_digests",)
 
     def ready(self):
+        from ifex.core.cards import cards_borrow
         from ifex.core.search import register_search_type
+
+        from .signing import Signature
+
+        cards_borrow(Signature)  # a statement's card counts its approved signatures
 
         register_search_type("articles", _("Articles"), "articles.ArticlePage")
         register_search_type("statements", _("Joint statements"), "articles.JointStatementPage")

@@ -1,4 +1,5 @@
-"""How cases are listed and filtered: by country, region, year of the attack, role and status."""
+"""How cases are listed and filtered: by country, region, year of the attack, role and status,
+and by the source's own words for the motive and the type of death."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +8,7 @@ from ifex.core.listing import FilterSelect, PlaceAndYearFilterForm
 from ifex.core.page_cache import kept_until_content_changes
 from ifex.core.pages import SitePageQuerySet
 
-from .choices import Role, Status
+from .choices import DeathType, Motive, Role, Status
 
 
 class CaseQuerySet(SitePageQuerySet):
@@ -41,6 +42,21 @@ class CaseFilterForm(PlaceAndYearFilterForm):
         choices=[("", _("All statuses")), *Status.choices],
         widget=FilterSelect,
     )
+    motive = forms.ChoiceField(
+        label=_("Motive"),
+        required=False,
+        choices=[("", _("All motives")), *Motive.choices],
+        widget=FilterSelect,
+    )
+    type_of_death = forms.ChoiceField(
+        label=_("Type of death"),
+        required=False,
+        choices=[("", _("All types of death")), *DeathType.choices],
+        widget=FilterSelect,
+    )
+
+    # The fields a case keeps the source's word in, each filtered on as it is.
+    VOCABULARY = ("role", "status", "motive", "type_of_death")
 
     def filter(self, queryset):
         data = self.cleaned_data
@@ -52,8 +68,5 @@ class CaseFilterForm(PlaceAndYearFilterForm):
             )
         if data.get("year"):
             queryset = queryset.filter(attacked_on__year=data["year"])
-        if data.get("role"):
-            queryset = queryset.filter(role=data["role"])
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
-        return queryset
+        chosen = {name: data[name] for name in self.VOCABULARY if data.get(name)}
+        return queryset.filter(**chosen)

@@ -9,15 +9,20 @@ like the menu: a page costs no extra query for them on most requests.
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse, translate_url
 from django.utils import translation
 from wagtail.models import Locale, Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from .page_cache import kept, kept_until_content_changes, kept_until_saved, replace_version
-
-LANGUAGE_HOMES_VERSION = "pagecache:language_homes"
+from .page_cache import (
+    LANGUAGE_HOMES_VERSION,
+    kept_by_worker,
+    kept_in_cache,
+    kept_until_content_changes,
+    kept_until_saved,
+    replace_version,
+)
 
 # Open Graph names a language with its territory.
 OPEN_GRAPH_LOCALES = {"en": "en_GB", "fr": "fr_FR", "es": "es_ES", "ar": "ar_AR"}
@@ -127,8 +132,11 @@ def language_homes(site) -> dict[str, Page]:
     served from it, so they are kept until a home page itself is published, unpublished, moved
     or deleted, not until any content changes."""
     root = site.root_page
-    return kept(
-        f"language_homes:{root.translation_key}", lambda: homes_of(root), LANGUAGE_HOMES_VERSION
+    key = f"language_homes:{root.translation_key}"
+    return kept_by_worker(
+        key,
+        lambda: kept_in_cache(key, lambda: homes_of(root), LANGUAGE_HOMES_VERSION),
+        [LANGUAGE_HOMES_VERSION],
     )
 
 
@@ -155,13 +163,17 @@ def language_root(request):
     return request.language_roots[language]
 
 
-def homes_changed(instance, **kwargs):
-    if isinstance(instance, Page) and instance.depth is not None and instance.depth <= 2:
+def homes_changed(instance, raw=False, **kwargs):
+    """A site's home or one of its translations: the language homes and Wagtail's site root
+    paths (which list draft homes too: a new translation is saved before it is published)."""
+    if not isinstance(instance, Page) or raw:
+        return
+    if instance.depth is not None and instance.depth <= 2:
         replace_version(LANGUAGE_HOMES_VERSION)
 
 
 def connect():
-    for signal in (page_published, page_unpublished, post_page_move, post_delete):
+    for signal in (page_published, page_unpublished, post_page_move, post_save, post_delete):
         signal.connect(homes_changed, dispatch_uid=f"language_homes_{id(signal)}")
 
 

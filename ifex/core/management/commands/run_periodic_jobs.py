@@ -13,7 +13,13 @@ from django.db import connection
 
 # Any fixed 64-bit number, the same on every server: the lock's name.
 PERIODIC_JOBS_LOCK = 0x1FE5_0001
-JOBS = ("publish_scheduled", "clearsessions")
+JOBS = (
+    "publish_scheduled",
+    "clearsessions",
+    "send_alerts",  # after publish_scheduled: a page it published is alerted at once
+    "resume_mailings",
+    "delete_unconfirmed_subscribers",
+)
 
 
 def periodic_jobs() -> tuple[str, ...]:
@@ -24,7 +30,7 @@ def periodic_jobs() -> tuple[str, ...]:
 
 
 class Command(BaseCommand):
-    help = "Run the periodic jobs (publish_scheduled, clearsessions) unless another server is."
+    help = "Run the periodic jobs (JOBS) unless another server is."
 
     def handle(self, *args, **options):
         with connection.cursor() as cursor:
