@@ -186,3 +186,15 @@ def test_a_translated_issue_shows_each_piece_in_its_language_where_published(
     assert "Le procès s’ouvre" in page and f'href="{in_french.url}"' in page
     assert f'href="{translated_piece.url}"' not in page
     assert "Only in English" in page, "the original until a translation is published"
+
+
+def test_the_digest_pages_offer_the_signup_in_the_reader_s_language(client, digest_index):
+    issue = published_digest(digest_index, [], title="This week")
+    french_index = translated(digest_index, "fr", title="Lettre hebdomadaire")
+    for url, signup in [
+        (digest_index.url, "/subscribe/"),
+        (issue.url, "/subscribe/"),
+        (french_index.url, "/fr/subscribe/"),
+    ]:
+        page = client.get(url).content.decode()
+        assert page.count(f'href="{signup}"') >= 2, f"{url}: beside the issues and in the footer"
