@@ -10,6 +10,8 @@ import io
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
 from PIL import Image as PillowImage
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, Page
@@ -211,8 +213,10 @@ STATEMENTS = [
         "countries": ["US"],
         "topics": ["impunity", "sanctions"],
         "organisation": None,
-        "members_signing": len(MEMBERS),
-        "other_signatories": 68,
+        # Two members have not signed yet: the statement is open for signatures online.
+        "members_signing": len(MEMBERS) - 2,
+        "other_signatories": 70,
+        "open_for_signatures_days": 30,
     },
 ]
 
@@ -250,7 +254,12 @@ def build_demo_site() -> HomePage:
     }
     topics = {slug: TopicFactory(slug=slug, name=name) for slug, name in TOPICS}
     members = [
-        OrganisationFactory(name=name, country=countries[code], website=website)
+        OrganisationFactory(
+            name=name,
+            country=countries[code],
+            website=website,
+            contact_email=demo_contact_address(name),
+        )
         for name, code, website in MEMBERS
     ]
     images = [
@@ -290,6 +299,11 @@ def build_demo_site() -> HomePage:
     ]
     for statement, item in zip(statements, STATEMENTS, strict=True):
         add_signatories(statement, members[: item["members_signing"]], item["other_signatories"])
+        if item.get("open_for_signatures_days"):
+            statement.signatures_open = True
+            statement.signatures_close_at = timezone.now() + datetime.timedelta(
+                days=item["open_for_signatures_days"]
+            )
     statements[1].signed_text = signed_text_document(statements[1].title)
 
     campaign_index = section(
@@ -502,6 +516,11 @@ def demo_body(teaser):
             ),
         ]
     )
+
+
+def demo_contact_address(name: str) -> str:
+    """A made-up registered contact (reserved .example domain): no demo mail reaches anyone."""
+    return f"signatures@{slugify(name)}.example"
 
 
 def add_signatories(statement, members, other_count):

@@ -19,6 +19,7 @@ JOBS = (
     "send_alerts",  # after publish_scheduled: a page it published is alerted at once
     "resume_mailings",
     "delete_unconfirmed_subscribers",
+    "erase_signature_contacts",
 )
 
 
