@@ -82,7 +82,12 @@ def test_filters_by_country_year_role_and_status(client, case_index, mexico, phi
 
 def test_a_download_holds_exactly_what_the_index_lists(client, case_index, mexico, philippines):
     for number in range(3):
-        CasePageFactory(parent=case_index, person_name=f"Mexico {number}", country=mexico)
+        CasePageFactory(
+            parent=case_index,
+            person_name=f"Mexico {number}",
+            country=mexico,
+            attacked_on=datetime.date(2010 + number, 1, 1),
+        )
     CasePageFactory(parent=case_index, person_name="Philippines 0", country=philippines)
 
     listed = listed_names(client.get(case_index.url, {"country": "mx"}))
