@@ -230,7 +230,7 @@ def test_a_feed_carries_what_is_not_yet_translated_as_english(client, home, arti
         "Le procès des assassins commence": "",
         "Reporter freed in Manila": ' xml:lang="en"',
     }
-    assert '<language>fr</language>' in feed
+    assert "<language>fr</language>" in feed
 
 
 def test_the_latest_news_in_french_falls_back_to_the_english_originals(home, article_index):
