@@ -9,12 +9,20 @@ class CasesConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published
 
+        from ifex.core import public_text
         from ifex.core.concerns import register_concern
         from ifex.core.search import register_search_type
 
+        from . import withheld
         from .models import CasePage, cases_concerning, unpublish_hidden_case
 
         page_published.connect(unpublish_hidden_case, sender=CasePage)
 
         register_search_type("cases", _("Cases"), "cases.CasePage")
         register_concern(_("Cases this concerns"), cases_concerning)
+        # A withheld name stays out of every page about the person, not only the case's own.
+        public_text.register(
+            check=withheld.refuse_names_in_page,
+            view=withheld.reader_view,
+            key=withheld.reader_view_key,
+        )

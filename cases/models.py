@@ -397,7 +397,7 @@ def cases_concerning(page) -> list:
     """The live cases an article or statement is about, in its language, newest first."""
     if page.pk not in reported_page_ids():
         return []
-    return list(
+    cases = (
         CasePage.objects.live()
         .public()
         .filter(reports__page=page)
@@ -405,6 +405,7 @@ def cases_concerning(page) -> list:
         .order_by("-attacked_on", "-pk")
         .distinct()
     )
+    return [withheld.reader_view(case) for case in cases]
 
 
 class CaseIndexPage(RoutablePageMixin, BasePage):
@@ -434,7 +435,9 @@ class CaseIndexPage(RoutablePageMixin, BasePage):
             per_page=50,
             form_class=CaseFilterForm,
         )
-        filtered = context["listing"].page.paginator.object_list
+        shown = context["listing"].page
+        shown.object_list = [withheld.reader_view(case) for case in shown.object_list]
+        filtered = shown.paginator.object_list
         context["charts"] = [case_chart(filtered, key) for key in CHARTS]
         return context
 

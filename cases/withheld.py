@@ -15,6 +15,7 @@ Used by the cases (the checks on save and what readers see) and by the importers
 
 import contextvars
 import copy
+import hashlib
 import html
 import re
 import unicodedata
@@ -352,9 +353,13 @@ def public_view(case):
 
 
 def page_carrying(name: WithheldName, page) -> bool:
-    """A page shown beside the case (a report) whose title or address names the person: listing
-    it would tie the name to the case."""
-    return name.in_text(page.title) or name.in_address(page.url_path)
+    """A page shown beside the case (a report) that names the person anywhere readers would see
+    it (its title, address, teaser, body, images): listing it would tie the name to the case."""
+    return (
+        name.in_text(page.title)
+        or name.in_address(page.url_path)
+        or bool(page_fields_naming(name, page.specific))
+    )
 
 
 def public_reports(view, pages) -> list:
@@ -362,6 +367,15 @@ def public_reports(view, pages) -> list:
     if not view.keep_out:
         return list(pages)
     return [page for page in pages if not page_carrying(view.keep_out, page)]
+
+
+def public_report_rows(view, rows) -> list:
+    """The case's reports (rows with their `page`) that readers may see beside it."""
+    rows = list(rows)
+    if not view.keep_out:
+        return rows
+    shown = {page.pk for page in public_reports(view, [row.page for row in rows])}
+    return [row for row in rows if row.page_id in shown]
 
 
 # Withholding a name is the same in every language, and leaves no address pointing at the case.
@@ -433,3 +447,309 @@ def collected_removed_addresses() -> list[str]:
     collected = _removed_addresses.get(None) or set()
     _removed_addresses.set(None)
     return sorted(collected)
+
+
+# Other pages about the person: an article, a statement or a campaign that links to the case, or
+# that the case links to or lists as a report. Staff cannot save one that names the person (the
+# error beside the field); one that named them before the name was withheld is shown to readers
+# with the name taken out (`reader_view`).
+
+PAGE_TEXT_FIELDS = (
+    "title",
+    "seo_title",
+    "search_description",
+    "teaser",
+    "intro",
+    "hero_caption",
+    "hero_image_alt",
+)
+PAGE_ADDRESS_FIELDS = ("slug",)
+IMAGE_TEXT = ("title", "description")
+# In stored StreamField content: the block's kind and identity, never words.
+STREAM_KEYS_NOT_TEXT = frozenset({"type", "id"})
+
+
+def _looks_like_address(text: str) -> bool:
+    return text.startswith(("http://", "https://", "/", "mailto:")) and " " not in text
+
+
+def _texts_in_stream(value):
+    """Every string in StreamField content as stored (blocks, structs, lists)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key not in STREAM_KEYS_NOT_TEXT:
+                yield from _texts_in_stream(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts_in_stream(item)
+    elif isinstance(value, str):
+        yield value
+
+
+def _redact_stream(name: WithheldName, value):
+    if isinstance(value, dict):
+        return {
+            key: item if key in STREAM_KEYS_NOT_TEXT else _redact_stream(name, item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_redact_stream(name, item) for item in value]
+    if isinstance(value, str):
+        if "<" in value:
+            return name.redact_html(value)
+        if _looks_like_address(value):
+            return name.redact_address(value)
+        return name.redact(value)
+    return value
+
+
+def _string_naming(name: WithheldName, text: str) -> bool:
+    from wagtail.rich_text import expand_db_html
+
+    if "<" in text:
+        # Links to pages are read as readers get them: with the page's address.
+        return name.in_html(text) or name.in_html(expand_db_html(text))
+    if _looks_like_address(text):
+        return name.in_address(text)
+    return name.in_text(text)
+
+
+def _content_fields(page, kind) -> list[str]:
+    return [field.name for field in page._meta.concrete_fields if isinstance(field, kind)]
+
+
+def _stored_stream(page, field: str) -> list:
+    return list(getattr(page, field).raw_data)
+
+
+def _images_of(page):
+    """The images the page shows: its hero, and those its body refers to."""
+    from wagtail.images import get_image_model
+
+    image_model = get_image_model()
+    hero = getattr(page, "hero_image", None) if "hero_image_id" in page.__dict__ else None
+    if hero is not None:
+        yield "hero_image", hero
+    ids = {}
+    for field in page._meta.concrete_fields:
+        extract = getattr(field, "extract_references", None)
+        if extract is None or field.attname in page.get_deferred_fields():
+            continue
+        for model, pk, _model_path, _content_path in extract(field.value_from_object(page)):
+            if issubclass(image_model, model) or model is image_model:
+                ids.setdefault(str(pk), field.name)
+    if ids:
+        for image in image_model.objects.filter(pk__in=list(ids)):
+            yield ids[str(image.pk)], image
+
+
+def page_fields_naming(name: WithheldName, page) -> list[str]:
+    """The fields of any page in which the name shows to readers: its text, address, rich text
+    and StreamField content (link addresses and the words of every block), and the title and
+    description of the images it shows (readers get them as alternative text)."""
+    from wagtail.fields import RichTextField, StreamField
+
+    deferred = page.get_deferred_fields()
+    text = [field for field in PAGE_TEXT_FIELDS if isinstance(getattr(page, field, None), str)]
+    addresses = [field for field in PAGE_ADDRESS_FIELDS if hasattr(page, field)]
+    rich_text = [field for field in _content_fields(page, RichTextField) if field not in deferred]
+    found = fields_carrying(name, page, text, addresses, rich_text)
+    for field in _content_fields(page, StreamField):
+        if field not in deferred and any(
+            _string_naming(name, text) for text in _texts_in_stream(_stored_stream(page, field))
+        ):
+            found.append(field)
+    for field, image in _images_of(page):
+        if field not in found and any(
+            name.in_text(getattr(image, part, "")) for part in IMAGE_TEXT
+        ):
+            found.append(field)
+    return found
+
+
+def _page_content_type():
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page
+
+    return ContentType.objects.get_for_model(Page)
+
+
+def _pages_linked_from(page) -> set[int]:
+    """The pages the page (as about to be saved) links to or chooses, in any of its fields."""
+    from wagtail.models import Page
+
+    linked = set()
+    for field in page._meta.concrete_fields:
+        extract = getattr(field, "extract_references", None)
+        if extract is None or field.attname in page.get_deferred_fields():
+            continue
+        for model, pk, _model_path, _content_path in extract(field.value_from_object(page)):
+            if issubclass(model, Page) and str(pk).isdigit():
+                linked.add(int(pk))
+    return linked
+
+
+def withheld_cases_about(page):
+    """The cases with a withheld name that `page` (as about to be saved) is about: those it links
+    to, and those that list it as a report or link to it."""
+    from django.db.models import IntegerField, Q
+    from django.db.models.functions import Cast
+    from wagtail.models import ReferenceIndex
+
+    from .models import CasePage
+
+    about = Q(pk__in=_pages_linked_from(page))
+    if page.pk is not None:
+        page_type = _page_content_type()
+        linking = ReferenceIndex.objects.filter(
+            base_content_type=page_type, to_content_type=page_type, to_object_id=str(page.pk)
+        ).annotate(page_id=Cast("object_id", IntegerField()))
+        about |= Q(reports__page_id=page.pk) | Q(pk__in=linking.values("page_id"))
+    withheld = CasePage.objects.filter(name_withheld=True).values("translation_key")
+    return (
+        CasePage.objects.filter(about, translation_key__in=withheld).exclude(pk=page.pk).distinct()
+    )
+
+
+def refuse_names_in_page(page):
+    """Any page but a case (whose own check is its clean), on every save: a page about a case
+    with a withheld name must not name the person. The error is beside each field at fault."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from .models import CasePage
+
+    if isinstance(page, CasePage):
+        return
+    cases = list(withheld_cases_about(page))
+    if not cases:
+        return
+    translations = type(cases[0]).objects.filter(
+        translation_key__in=[case.translation_key for case in cases]
+    )
+    name = WithheldName(*translations.values_list("person_name", flat=True))
+    fields = page_fields_naming(name, page)
+    if not fields:
+        return
+    titles = ", ".join(f"“{name.redact(case.title)}”" for case in cases)
+    message = _(
+        "This names a person whose name is withheld (the case %(cases)s): readers would see "
+        "it here. Take the name out of this field."
+    ) % {"cases": titles}
+    image_message = _(
+        "This image's title or description names a person whose name is withheld (the case "
+        "%(cases)s): readers would get it as the image's text. Choose another image, or change "
+        "the image's title and description in the image library."
+    ) % {"cases": titles}
+    image_fields = {field for field, _image in _images_of(page)}
+    raise ValidationError(
+        {
+            field: image_message if field == "hero_image" and field in image_fields else message
+            for field in fields
+        }
+    )
+
+
+# What readers get: each page about a withheld case, as kept until content changes.
+
+
+def withheld_ties() -> dict[int, tuple[str, ...]]:
+    """For each page about a case with a withheld name (the case itself in every language, and
+    each page linking to it or that it links to or lists as a report): the spellings of the
+    names to keep out of it. Read once per content version: one query when no name is withheld,
+    two when some are."""
+    from ifex.core.page_cache import kept_until_content_changes
+
+    return kept_until_content_changes("cases:withheld_ties", _read_withheld_ties)
+
+
+def _read_withheld_ties() -> dict[int, tuple[str, ...]]:
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+    from wagtail.models import ReferenceIndex
+
+    from .models import CasePage, CaseReport
+
+    withheld = CasePage.objects.filter(name_withheld=True).values("translation_key")
+    cases = list(
+        CasePage.objects.filter(translation_key__in=withheld).values_list(
+            "pk", "translation_key", "person_name"
+        )
+    )
+    if not cases:
+        return {}
+    names_by_key: dict = {}
+    for _pk, key, person_name in cases:
+        names_by_key.setdefault(key, set()).add(person_name)
+    names_of = {pk: names_by_key[key] for pk, key, _name in cases}
+    page_type = _page_content_type()
+    ids = [str(pk) for pk in names_of]
+    links = (
+        ReferenceIndex.objects.filter(base_content_type=page_type, to_content_type=page_type)
+        .filter(to_object_id__in=ids)
+        .values_list("object_id", "to_object_id")
+        .union(
+            ReferenceIndex.objects.filter(
+                base_content_type=page_type, to_content_type=page_type, object_id__in=ids
+            ).values_list("to_object_id", "object_id"),
+            CaseReport.objects.filter(case_id__in=list(names_of))
+            .annotate(page_key=Cast("page_id", CharField()), case_key=Cast("case_id", CharField()))
+            .values_list("page_key", "case_key"),
+        )
+    )
+    ties: dict[int, set] = {pk: set(names) for pk, names in names_of.items()}
+    for page_id, case_id in links:
+        if page_id.isdigit():
+            ties.setdefault(int(page_id), set()).update(names_of[int(case_id)])
+    return {pk: tuple(sorted(names)) for pk, names in ties.items()}
+
+
+_compiled: dict[tuple, WithheldName] = {}
+
+
+def _name_for(names: tuple[str, ...]) -> WithheldName:
+    if names not in _compiled:
+        if len(_compiled) > 1000:
+            _compiled.clear()
+        _compiled[names] = WithheldName(*names)
+    return _compiled[names]
+
+
+def redacted_page(page, name: WithheldName):
+    """A copy of `page` with the name out of every text readers see of it (fields not read, as
+    a listing defers a body, are left unread)."""
+    from wagtail.fields import RichTextField, StreamField
+
+    view = copy.copy(page)
+    deferred = page.get_deferred_fields()
+    for field in PAGE_TEXT_FIELDS:
+        if field not in deferred and isinstance(getattr(page, field, None), str):
+            setattr(view, field, name.redact(getattr(page, field)))
+    for field in _content_fields(page, RichTextField):
+        if field not in deferred:
+            setattr(view, field, name.redact_html(getattr(page, field) or ""))
+    for field in _content_fields(page, StreamField):
+        if field not in deferred:
+            setattr(view, field, _redact_stream(name, _stored_stream(page, field)))
+    if "hero_image_id" not in deferred and getattr(page, "hero_image_id", None):
+        image = copy.copy(page.hero_image)
+        for part in IMAGE_TEXT:
+            setattr(image, part, name.redact(getattr(image, part, "")))
+        view.hero_image = image
+    return view
+
+
+def reader_view(page):
+    """Registered with the core: the page as readers get it."""
+    names = withheld_ties().get(page.pk)
+    if not names:
+        return page
+    return redacted_page(page, _name_for(names))
+
+
+def reader_view_key(page) -> str:
+    """What a kept card of the page depends on: the names kept out of it, if any."""
+    names = withheld_ties().get(page.pk)
+    if not names:
+        return ""
+    return ":withheld-" + hashlib.sha256(repr(names).encode()).hexdigest()[:16]
