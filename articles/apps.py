@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Articles and joint statements")
+    # Run by ifex/core's run_periodic_jobs, in this order.
+    periodic_jobs = ("draft_weekly_digests",)
 
     def ready(self):
         from ifex.core.cards import cards_borrow

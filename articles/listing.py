@@ -8,8 +8,9 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from ifex.core.models import Country, Topic
 from ifex.core.page_cache import kept_until_content_changes
-from ifex.core.pages import SitePageQuerySet
+from ifex.core.pages import SitePageQuerySet, as_instances
 
 
 class NewsPageQuerySet(SitePageQuerySet):
@@ -22,6 +23,16 @@ class NewsPageQuerySet(SitePageQuerySet):
             .select_related("reporting_organisation")
             .annotate(country_names=self.country_names())
             .order_by("-date", "-pk")
+        )
+
+    def for_page(self):
+        """A news page as its reader sees it: its countries and topics read with it
+        (`news_aside`)."""
+        from ifex.core.pages import related_rows
+
+        return self.annotate(
+            country_rows=related_rows(self.model, "countries"),
+            topic_rows=related_rows(self.model, "topics"),
         )
 
     def for_cards(self):
@@ -127,7 +138,11 @@ def news_aside(page, request) -> dict:
     were a fifth of an article's time. A preview shows the edited countries and topics."""
 
     def read():
-        countries, topics = list(page.countries.all()), list(page.topics.all())
+        if hasattr(page, "country_rows"):  # read with the page (`for_page`)
+            countries = as_instances(Country, page.country_rows)
+            topics = as_instances(Topic, page.topic_rows)
+        else:
+            countries, topics = list(page.countries.all()), list(page.topics.all())
         return {
             "countries": countries,
             "topics": topics,

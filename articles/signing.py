@@ -179,6 +179,34 @@ class Signature(models.Model):
             statement_signatures_changed(self.statement)
 
 
+def decide_many(signatures, status, user, reason="") -> int:
+    """Approves or rejects `signatures` confirmed from their mail (an unconfirmed one is left as
+    it is); the statements whose list changed are rendered afresh once. Returns how many."""
+    decidable = [
+        signature for signature in signatures if signature.status != Signature.Status.UNCONFIRMED
+    ]
+    changed = {}
+    for signature in decidable:
+        if signature.status == Signature.Status.APPROVED or status == Signature.Status.APPROVED:
+            changed[signature.statement_id] = signature
+        signature.status = status
+        signature.decided_at = timezone.now()
+        signature.decided_by = user if user and user.is_authenticated else None
+        signature.rejection_reason = reason if status == Signature.Status.REJECTED else ""
+    Signature.objects.bulk_update(
+        decidable, ["status", "decided_at", "decided_by", "rejection_reason"]
+    )
+    if changed:
+        from ifex.core.page_cache import model_changed, replace_version
+
+        replace_version()
+        model_changed(Signature)
+        for signature in changed.values():
+            statement = signature.statement
+            transaction.on_commit(lambda statement=statement: purge_statement(statement))
+    return len(decidable)
+
+
 def statement_signatures_changed(statement):
     """The statement's list of signatures changed without a new revision: every cached page
     (the statement, the index's cards, counts) is rendered afresh, and a CDN forgets it."""

@@ -81,7 +81,7 @@ def statement_draft_sign(request, token):
         pk = statement_from_draft_token(token)
         statement = JointStatementPage.objects.get(pk=pk)
     except (signing.BadSignature, JointStatementPage.DoesNotExist):
-        return render(request, "articles/signing/link_refused.html", {"reason": "changed"}, 404)
+        return refused(request, "changed", 404)
     if not statement.live or statement.has_unpublished_changes:
         statement = statement.get_latest_revision_as_object()
     response = sign_statement(request, statement, draft=not statement.live)

@@ -9,6 +9,9 @@ like the menu: a page costs no extra query for them on most requests.
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef
+from django.db.models.functions import JSONObject
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse, translate_url
 from django.utils import translation
@@ -115,8 +118,39 @@ def default_locale_id() -> int | None:
 
 
 def translations_in_the_database(page) -> dict[str, Page]:
+    rows = getattr(page, "translation_rows", None)
+    if rows is not None:  # read with the page (`live_translation_rows`)
+        return {row["language_code"]: translation_from_row(page, row) for row in rows}
     found = Page.objects.filter(translation_key=page.translation_key).live()
     return {version.locale.language_code: version for version in found.select_related("locale")}
+
+
+def live_translation_rows() -> ArraySubquery:
+    """The live translations of each page (itself included), as rows: read with the page the
+    reader asked for, not by a query of their own."""
+    columns = JSONObject(
+        id="id", url_path="url_path", locale_id="locale_id", language_code="locale__language_code"
+    )
+    return ArraySubquery(
+        Page.objects.filter(translation_key=OuterRef("translation_key"), live=True)
+        .order_by("path")
+        .values(row=columns)
+    )
+
+
+def translation_from_row(page, row) -> Page:
+    """What a link to a translation needs (its address): a page as Wagtail's `get_url` reads
+    it."""
+    locale = Locale(id=row["locale_id"], language_code=row["language_code"])
+    translation = Page(
+        id=row["id"],
+        url_path=row["url_path"],
+        translation_key=page.translation_key,
+        locale=locale,
+        live=True,
+    )
+    translation._state.adding = False
+    return translation
 
 
 def live_translations(page) -> dict[str, Page]:

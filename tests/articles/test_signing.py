@@ -258,3 +258,61 @@ def test_the_form_and_the_mail_are_in_arabic_right_to_left(client, statement, sm
     assert "/ar/signatures/confirm/" in body(mail)
     html = mail.get_body(preferencelist=("html",)).get_content()
     assert 'dir="rtl"' in html
+
+
+def test_contacts_are_erased_a_set_time_after_the_statement_closes(
+    client, statement, member, smtp_inbox, settings
+):
+    from tests.ifex.test_periodic_jobs import run_jobs
+
+    settings.SIGNATURE_CONTACT_RETENTION_DAYS = 30
+    client.post(sign_url(statement), directory_fields())
+    confirm(client, smtp_inbox.to(CONTACT)[0])
+    client.post(sign_url(statement), other_fields())  # never confirmed
+    kept, never_confirmed = Signature.objects.order_by("pk")
+    long_ago = timezone.now() - datetime.timedelta(hours=settings.SIGNATURE_LINK_HOURS + 1)
+    Signature.objects.filter(pk=never_confirmed.pk).update(signed_at=long_ago)
+
+    statement.signatures_close_at = timezone.now() - datetime.timedelta(days=29)
+    statement.save_revision().publish()
+    run_jobs()
+    kept.refresh_from_db()
+    assert kept.representative_email == TYPED and kept.confirmation_sent_to == CONTACT
+    assert not Signature.objects.filter(pk=never_confirmed.pk).exists()  # its link expired
+
+    statement.signatures_close_at = timezone.now() - datetime.timedelta(days=31)
+    statement.save_revision().publish()
+    run_jobs()
+    kept.refresh_from_db()
+    assert kept.representative_email == kept.confirmation_sent_to == ""
+    assert kept.representative_name == "" and kept.contacts_erased_at is not None
+    assert kept.organisation_name == "Committee to Protect Journalists"  # the signature stays
+
+
+def test_members_sign_a_draft_through_the_link_its_editor_shares(
+    client, admin_client, statement_index, member, smtp_inbox
+):
+    from django.test import Client
+
+    draft = JointStatementPageFactory(parent=statement_index, title="Not yet out", live=False)
+    draft.signatures_open = True
+    draft.signatures_close_at = timezone.now() + datetime.timedelta(days=3)
+    draft.teaser = "A draft shared with members."
+    draft.save_revision()
+    editor_view = admin_client.get(f"/admin/pages/{draft.pk}/edit/").content.decode()
+    link = re.search(r'class="signing-members-link">http://testserver(/signatures/draft/\S+/)<',
+                     editor_view).group(1)  # fmt: skip
+
+    reader = Client()
+    form = reader.get(link)
+    assert form.status_code == 200
+    html = form.content.decode()
+    assert "Not yet out" in html and "A draft shared with members." in html
+    assert "not published yet" in html
+    assert form["X-Robots-Tag"] == "noindex"
+    reader.post(link, directory_fields())
+    assert smtp_inbox.recipients() == [CONTACT]
+    assert Signature.objects.get().statement_id == draft.pk
+
+    changed = reader.get(link[:-3] + ("A" if link[-3] != "A" else "B") + link[-2:])
+    assert changed.status_code == 404 and "This link does not work" in changed.content.decode()

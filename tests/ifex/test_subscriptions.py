@@ -456,3 +456,37 @@ def test_an_alert_never_names_a_withheld_case(
     raw = mail.as_string()
     assert "Case of a reporter in Veracruz" in mail_body(mail)
     assert "Nequillfeather" not in raw and "Zorba" not in raw
+
+
+def test_a_scheduled_mailing_goes_out_once_it_is_due(
+    smtp_inbox, django_capture_on_commit_callbacks
+):
+    from ifex.core.mailing import resume_mailings
+
+    readers(2)
+    mailing = digest()
+    with django_capture_on_commit_callbacks(execute=True):
+        start_mailing(mailing, at=timezone.now() + datetime.timedelta(hours=1))
+    assert resume_mailings() == []
+    assert smtp_inbox.messages == []
+    assert resume_mailings(now=timezone.now() + datetime.timedelta(hours=2)) == [mailing.pk]
+    assert len(smtp_inbox.messages) == 2
+    mailing.refresh_from_db()
+    assert (mailing.status, mailing.sent_count, mailing.total) == (Mailing.Status.DONE, 2, 2)
+
+
+def test_the_periodic_jobs_resume_a_mailing_whose_sender_died(smtp_inbox):
+    from django.core.management import call_command
+
+    readers(2)
+    stalled, alive = digest(), digest()
+    for mailing in (stalled, alive):
+        start_mailing(mailing)  # queued on commit, which never comes: as if its worker died
+    long_ago = timezone.now() - datetime.timedelta(minutes=30)
+    Mailing.objects.filter(pk=stalled.pk).update(status="sending", heartbeat_at=long_ago)
+    Mailing.objects.filter(pk=alive.pk).update(status="sending", heartbeat_at=timezone.now())
+    call_command("run_periodic_jobs")
+    assert (
+        sorted(message["Subject"] for _rcpt, message in smtp_inbox.messages)
+        == [f"Digest {stalled.pk}"] * 2
+    )
