@@ -7,6 +7,8 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.contrib.redirects.models import Redirect
         from wagtail.signals import page_published
 
         from ifex.core import public_text
@@ -17,6 +19,9 @@ class CasesConfig(AppConfig):
         from .models import CasePage, cases_concerning, unpublish_hidden_case
 
         page_published.connect(unpublish_hidden_case, sender=CasePage)
+        post_save.connect(withheld.case_saved, sender=CasePage)
+        post_delete.connect(withheld.case_deleted, sender=CasePage)
+        post_save.connect(withheld.redirect_saved, sender=Redirect)
 
         register_search_type("cases", _("Cases"), "cases.CasePage")
         register_concern(_("Cases this concerns"), cases_concerning)

@@ -217,10 +217,25 @@ class CasePage(BasePage):
         elsewhere = []  # fields the admin form does not show, and status rows
         errors = {}
         for field in withheld.case_fields_carrying(name, self):
-            if field in withheld.IMAGE_TEXT_FIELDS:
+            if field == "hero_image":
+                elsewhere.append(
+                    _(
+                        "The name is withheld: the image's file name, title, description or "
+                        "credit names the person. Choose another image."
+                    )
+                )
+            elif field in withheld.IMAGE_TEXT_FIELDS:
                 elsewhere.append(_("The name is withheld: take it out of the image's caption."))
             else:
                 errors[field] = message
+        elsewhere += [
+            _(
+                "The name is withheld: the address of “%(title)s”, a page about this case, "
+                "names the person. Change that page's slug first."
+            )
+            % {"title": title}
+            for title in withheld.addresses_naming_pages_about(name, self)
+        ]
         # The admin form checks the rows it sends itself: here the page still has the saved ones.
         if not getattr(self, "rows_checked", False):
             elsewhere += [

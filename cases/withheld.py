@@ -148,7 +148,9 @@ class WithheldName:
     def in_address(self, address) -> bool:
         if not (self._in_address and address):
             return False
-        return bool(self._in_address.search(fold(unquote(str(address).replace("+", " ")))))
+        # "_" joins words in file names (zorbane_quillfeather_2019.jpg): a separator here.
+        address = unquote(str(address).replace("+", " ")).replace("_", " ")
+        return bool(self._in_address.search(fold(address)))
 
     def in_html(self, markup) -> bool:
         """In the text of rich text, or in any of its attributes: link addresses, titles."""
@@ -294,7 +296,50 @@ def fields_carrying(name: WithheldName, instance, text=(), addresses=(), rich_te
 
 
 def case_fields_carrying(name: WithheldName, case) -> list[str]:
-    return fields_carrying(name, case, TEXT_FIELDS, ADDRESS_FIELDS, RICH_TEXT_FIELDS)
+    found = fields_carrying(name, case, TEXT_FIELDS, ADDRESS_FIELDS, RICH_TEXT_FIELDS)
+    if case.hero_image_id and image_naming(name, case.hero_image):
+        found.append("hero_image")
+    return found
+
+
+def image_naming(name: WithheldName, image) -> bool:
+    """Readers get an image's title, description and credit as its text, and its file's name in
+    the address of each of its renditions."""
+    return any(name.in_text(getattr(image, part, "")) for part in IMAGE_TEXT) or (
+        name.in_address(image.file.name)
+    )
+
+
+def public_hero(view, name: WithheldName) -> None:
+    """The view's hero image as readers get it: its text redacted, or none at all when its file's
+    name (in every rendition's address) names the person."""
+    if not getattr(view, "hero_image_id", None):
+        return
+    if name.in_address(view.hero_image.file.name):
+        view.hero_image = None
+        return
+    image = copy.copy(view.hero_image)
+    for part in IMAGE_TEXT:
+        setattr(image, part, name.redact(getattr(image, part, "")))
+    view.hero_image = image
+
+
+def addresses_naming_pages_about(name: WithheldName, case) -> list[str]:
+    """The titles of the pages about the case (linking to any of its languages, or that it
+    links to) whose address names the person."""
+    from wagtail.models import Page, ReferenceIndex
+
+    cases = [case.pk, *translations_of(case).values_list("pk", flat=True)] if case.pk else []
+    page_type = _page_content_type()
+    linking = ReferenceIndex.objects.filter(
+        base_content_type=page_type,
+        to_content_type=page_type,
+        to_object_id__in=[str(pk) for pk in cases],
+    ).values_list("object_id", flat=True)
+    about = {int(pk) for pk in linking if pk.isdigit()} | _pages_linked_from(case)
+    pages = Page.objects.filter(pk__in=about).exclude(pk__in=cases)
+    rows = pages.values_list("title", "url_path")
+    return [title for title, path in rows if name.in_address(path)]
 
 
 def event_fields_carrying(name: WithheldName, event) -> list[str]:
@@ -340,6 +385,7 @@ def public_view(case):
         setattr(view, field, name.redact_address(getattr(case, field, "")))
     for field in RICH_TEXT_FIELDS:
         setattr(view, field, name.redact_html(expand_db_html(getattr(case, field, "") or "")))
+    public_hero(view, name)
     events = []
     for event in view.public_history:
         event = copy.copy(event)
@@ -418,18 +464,15 @@ def withhold_in_every_language(case, lifting: bool) -> None:
 
 
 def remove_addresses_naming(case) -> list[str]:
-    """Deletes the redirects from an address that carries the withheld name, to any language of
-    the case (or to a link), and returns their old paths."""
-    from django.db.models import Q
+    """Deletes the redirects from an address that carries the withheld name, to any page or
+    link, and returns their old paths."""
     from wagtail.contrib.redirects.models import Redirect
 
     name = withheld_name_of(case)
     if not name:
         return []
-    pages = [case.pk, *translations_of(case).values_list("pk", flat=True)]
-    redirects = Redirect.objects.filter(
-        Q(redirect_page_id__in=pages) | Q(redirect_page__isnull=True)
-    ).values_list("pk", "old_path")
+    # To any page: an old address of a page about the person, or one typed by staff, names them.
+    redirects = Redirect.objects.values_list("pk", "old_path")
     naming = {pk: old_path for pk, old_path in redirects if name.in_address(old_path)}
     if naming:
         Redirect.objects.filter(pk__in=naming).delete()
@@ -464,7 +507,7 @@ PAGE_TEXT_FIELDS = (
     "hero_image_alt",
 )
 PAGE_ADDRESS_FIELDS = ("slug",)
-IMAGE_TEXT = ("title", "description")
+IMAGE_TEXT = ("title", "description", "credit")
 # In stored StreamField content: the block's kind and identity, never words.
 STREAM_KEYS_NOT_TEXT = frozenset({"type", "id"})
 
@@ -560,9 +603,7 @@ def page_fields_naming(name: WithheldName, page) -> list[str]:
         ):
             found.append(field)
     for field, image in _images_of(page):
-        if field not in found and any(
-            name.in_text(getattr(image, part, "")) for part in IMAGE_TEXT
-        ):
+        if field not in found and image_naming(name, image):
             found.append(field)
     return found
 
@@ -637,9 +678,9 @@ def refuse_names_in_page(page):
         "it here. Take the name out of this field."
     ) % {"cases": titles}
     image_message = _(
-        "This image's title or description names a person whose name is withheld (the case "
-        "%(cases)s): readers would get it as the image's text. Choose another image, or change "
-        "the image's title and description in the image library."
+        "This image's file name, title, description or credit names a person whose name is "
+        "withheld (the case %(cases)s): readers would get it with the image. Choose another "
+        "image, or change the image in the image library."
     ) % {"cases": titles}
     image_fields = {field for field, _image in _images_of(page)}
     raise ValidationError(
@@ -656,19 +697,31 @@ def refuse_names_in_page(page):
 def withheld_ties() -> dict[int, tuple[str, ...]]:
     """For each page about a case with a withheld name (the case itself in every language, and
     each page linking to it or that it links to or lists as a report): the spellings of the
-    names to keep out of it. Read once per content version: one query when no name is withheld,
-    two when some are."""
+    names to keep out of it. The withheld names are kept by each worker until a case is saved
+    (no query on most requests, none at all when no name is withheld); the pages about them are
+    read once per content version."""
     from ifex.core.page_cache import kept_until_content_changes
 
-    return kept_until_content_changes("cases:withheld_ties", _read_withheld_ties)
+    names_of = withheld_names()
+    if not names_of:
+        return {}
+    names = hashlib.sha256(repr(sorted((pk, sorted(n)) for pk, n in names_of.items())).encode())
+    return kept_until_content_changes(
+        f"cases:withheld_ties:{names.hexdigest()[:16]}", lambda: _read_withheld_ties(names_of)
+    )
 
 
-def _read_withheld_ties() -> dict[int, tuple[str, ...]]:
-    from django.db.models import CharField
-    from django.db.models.functions import Cast
-    from wagtail.models import ReferenceIndex
+def withheld_names() -> dict[int, frozenset[str]]:
+    """Each case (in each language) whose name is withheld in any language: its spellings."""
+    from ifex.core.page_cache import kept_until_saved
 
-    from .models import CasePage, CaseReport
+    from .models import CasePage
+
+    return kept_until_saved("cases:withheld_names", _read_withheld_names, CasePage)
+
+
+def _read_withheld_names() -> dict[int, frozenset[str]]:
+    from .models import CasePage
 
     withheld = CasePage.objects.filter(name_withheld=True).values("translation_key")
     cases = list(
@@ -676,12 +729,50 @@ def _read_withheld_ties() -> dict[int, tuple[str, ...]]:
             "pk", "translation_key", "person_name"
         )
     )
-    if not cases:
-        return {}
     names_by_key: dict = {}
     for _pk, key, person_name in cases:
         names_by_key.setdefault(key, set()).add(person_name)
-    names_of = {pk: names_by_key[key] for pk, key, _name in cases}
+    return {pk: frozenset(names_by_key[key]) for pk, key, _name in cases}
+
+
+def case_saved(sender, instance, update_fields=None, **kwargs):
+    """Whose name is withheld may have changed: each worker reads the names again."""
+    from ifex.core.page_cache import model_changed
+
+    if update_fields is None or {"person_name", "name_withheld"} & set(update_fields):
+        model_changed(sender)
+
+
+def redirect_saved(sender, instance, **kwargs):
+    """A redirect whose old address names a person whose name is withheld (Wagtail's, made once
+    a page's new slug is committed, or one staff typed) is deleted: it would tie the name to the
+    page it leads to."""
+    transaction.on_commit(lambda: _remove_redirect_naming(sender, instance.pk))
+
+
+def _remove_redirect_naming(model, pk) -> None:
+    names = withheld_names()
+    if not names:
+        return
+    name = _name_for(tuple(sorted(set().union(*names.values()))))
+    redirect = model.objects.filter(pk=pk).first()
+    if redirect is not None and name.in_address(redirect.old_path):
+        redirect.delete()
+
+
+def case_deleted(sender, instance, **kwargs):
+    from ifex.core.page_cache import model_changed
+
+    model_changed(sender)
+
+
+def _read_withheld_ties(names_of: dict[int, frozenset[str]]) -> dict[int, tuple[str, ...]]:
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+    from wagtail.models import ReferenceIndex
+
+    from .models import CaseReport
+
     page_type = _page_content_type()
     ids = [str(pk) for pk in names_of]
     links = (
@@ -731,11 +822,8 @@ def redacted_page(page, name: WithheldName):
     for field in _content_fields(page, StreamField):
         if field not in deferred:
             setattr(view, field, _redact_stream(name, _stored_stream(page, field)))
-    if "hero_image_id" not in deferred and getattr(page, "hero_image_id", None):
-        image = copy.copy(page.hero_image)
-        for part in IMAGE_TEXT:
-            setattr(image, part, name.redact(getattr(image, part, "")))
-        view.hero_image = image
+    if "hero_image_id" not in deferred:
+        public_hero(view, name)
     return view
 
 

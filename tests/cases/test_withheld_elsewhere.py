@@ -5,6 +5,7 @@ shown to readers with the name taken out, wherever it shows: its page, its card,
 feed, the API. The case itself shows its redacted title wherever it is referred to, and lists
 no report whose text names the person."""
 
+import io
 import json
 
 import pytest
@@ -265,3 +266,108 @@ def test_a_withheld_case_is_shown_with_its_redacted_title_wherever_it_is_referre
     assert "… attacked in Veracruz" in texts["report"], "under “Cases this concerns”"
     assert "… attacked in Veracruz" in texts["cases"]
     assert "… attacked in Veracruz" in texts["search"]
+
+
+# Addresses: a page about the person, its old addresses, its images' file names
+
+
+def test_withholding_is_refused_while_a_page_about_the_case_has_the_name_in_its_address(
+    withheld_case, case_index, mexico, article_index
+):
+    case = CasePageFactory(
+        parent=case_index, title="Reporter shot", person_name=NAME, country=mexico
+    )
+    ArticlePageFactory(
+        parent=article_index,
+        title="A reporter shot",
+        slug="zorbane-quillfeather-shot",
+        body=body_linking_to(case),
+    )
+    case.name_withheld = True
+    with pytest.raises(ValidationError) as refused:
+        case.save_revision().publish()
+    assert "A reporter shot" in str(refused.value), "the staff member is told which page"
+    assert not CasePage.objects.get(pk=case.pk).name_withheld
+
+
+def test_an_old_address_naming_the_person_leads_nowhere_once_the_name_is_withheld(
+    client, case_index, mexico, article_index, django_capture_on_commit_callbacks
+):
+    case = CasePageFactory(
+        parent=case_index, title="Reporter shot", person_name=NAME, country=mexico
+    )
+    article = ArticlePageFactory(
+        parent=article_index, slug="zorbane-quillfeather-shot", body=body_linking_to(case)
+    )
+    old_address = article.url
+    article.slug = "a-reporter-shot"
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save_revision().publish()
+    assert client.get(old_address).status_code == 301, "Wagtail's redirect"
+    case.name_withheld = True
+    with django_capture_on_commit_callbacks(execute=True):
+        case.save_revision().publish()
+    assert client.get(old_address).status_code == 404
+
+
+def test_a_redirect_naming_the_person_made_after_the_withholding_leads_nowhere(
+    client, withheld_case, article_index, django_capture_on_commit_callbacks
+):
+    from wagtail.contrib.redirects.models import Redirect
+
+    article = ArticlePageFactory(parent=article_index, body=body_linking_to(withheld_case))
+    with django_capture_on_commit_callbacks(execute=True):
+        Redirect.objects.create(old_path="/jose-quillfeather", redirect_page=article)
+        Redirect.objects.create(old_path="/news/Zörbane", redirect_page=withheld_case)
+    assert client.get("/jose-quillfeather/").status_code == 404
+    assert client.get("/news/Zörbane/").status_code == 404
+
+
+def image_in_file(file_name: str):
+    from django.core.files.images import ImageFile
+
+    from ifex.core.factories import SiteImageFactory, generated_picture
+
+    return SiteImageFactory(
+        title="A street", file=ImageFile(io.BytesIO(generated_picture()), name=file_name)
+    )
+
+
+def test_a_page_about_the_case_cannot_show_an_image_whose_file_names_the_person(
+    withheld_case, article_index
+):
+    with pytest.raises(ValidationError) as refused:
+        ArticlePageFactory(
+            parent=article_index,
+            body=body_linking_to(withheld_case),
+            hero_image=image_in_file("zorbane_quillfeather_2019.jpg"),
+        )
+    assert "hero_image" in refused.value.message_dict
+    withheld_case.hero_image = image_in_file("Quillfeather-portrait.jpg")
+    with pytest.raises(ValidationError) as refused:
+        withheld_case.save_revision().publish()
+    assert "image's file name" in str(refused.value)
+
+
+def test_an_image_whose_file_named_the_person_before_the_withholding_is_not_shown(
+    client, case_index, mexico, article_index
+):
+    case = CasePageFactory(
+        parent=case_index, title="Reporter shot", person_name=NAME, country=mexico
+    )
+    article = ArticlePageFactory(
+        parent=article_index,
+        slug="a-reporter-shot",
+        body=body_linking_to(case),
+        hero_image=image_in_file("quillfeather.jpg"),
+    )
+    assert "quillfeather" in client.get(article.url).content.decode()
+    case.name_withheld = True
+    case.save_revision().publish()
+    # As an import or a shell could write, with no save to check it:
+    CasePage.objects.filter(pk=case.pk).update(hero_image=image_in_file("Zorbane-at-work.jpg"))
+    texts = texts_of(
+        client,
+        {"article": article.url, "articles": article_index.url, "case": case.url, "home": "/"},
+    )
+    assert_no_trace(texts, "Zorbane", "Quillfeather")
