@@ -10,6 +10,8 @@ from ifex.core.factories import CountryFactory, PublishedPageFactory, stream_dat
 from .models import (
     ArticleIndexPage,
     ArticlePage,
+    DigestIndexPage,
+    DigestPage,
     JointStatementPage,
     StatementIndexPage,
 )
@@ -56,3 +58,19 @@ class ArticlePageFactory(NewsPageFactory):
 class JointStatementPageFactory(NewsPageFactory):
     class Meta:
         model = JointStatementPage
+
+
+class DigestIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = DigestIndexPage
+
+    title = "Weekly digest"
+    slug = "digest"
+
+
+class DigestPageFactory(PublishedPageFactory):
+    class Meta:
+        model = DigestPage
+
+    title = factory.Sequence(lambda n: f"Digest {n}")
+    week_start = factory.Sequence(lambda n: datetime.date(2024, 1, 1) + datetime.timedelta(weeks=n))

@@ -5,11 +5,12 @@ signatory count in a fixed number of queries, however many items it shows.
 """
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from ifex.core.models import Country, Topic
 from ifex.core.page_cache import kept_until_content_changes
-from ifex.core.pages import SitePageQuerySet
+from ifex.core.pages import SitePageQuerySet, as_instances
 
 
 class NewsPageQuerySet(SitePageQuerySet):
@@ -22,6 +23,16 @@ class NewsPageQuerySet(SitePageQuerySet):
             .select_related("reporting_organisation")
             .annotate(country_names=self.country_names())
             .order_by("-date", "-pk")
+        )
+
+    def for_page(self):
+        """A news page as its reader sees it: its countries and topics read with it
+        (`news_aside`)."""
+        from ifex.core.pages import related_rows
+
+        return self.annotate(
+            country_rows=related_rows(self.model, "countries"),
+            topic_rows=related_rows(self.model, "topics"),
         )
 
     def for_cards(self):
@@ -54,15 +65,30 @@ class StatementQuerySet(NewsPageQuerySet):
         """Cards of statements also say how many organisations signed: counted for the cards
         shown only (a subquery), not for every statement before the newest are picked."""
         from .models import Signatory
+        from .signing import Signature
 
-        signed = (
+        listed = (
             Signatory.objects.filter(page=OuterRef("pk"))
             .order_by()
             .values("page")
             .annotate(count=Count("pk"))
             .values("count")
         )
-        return super().for_listing().annotate(signatory_count=Subquery(signed))
+        approved = (
+            Signature.objects.shown()
+            .filter(statement=OuterRef("pk"))
+            .order_by()
+            .values("statement")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return (
+            super()
+            .for_listing()
+            .annotate(
+                signatory_count=Coalesce(Subquery(listed), 0) + Coalesce(Subquery(approved), 0)
+            )
+        )
 
 
 # The pk breaks ties: signatures added in one go may share a sort order.
@@ -79,18 +105,30 @@ class SignatoryQuerySet(QuerySet):
             .annotate(
                 display_name=Coalesce("organisation__name", "name"),
                 link=Coalesce("organisation__website", "url"),
+                position=F("sort_order"),
+                tiebreak=F("pk"),
             )
-            .values("display_name", "link")
+            .values("display_name", "link", "position", "tiebreak")
         )
 
 
 def signatories_shown(statement) -> list:
     """What the statement's page lists: rows with the `display_name` and `link` a Signatory
-    has. A preview's signatures are the edited ones, in memory: those are shown themselves."""
+    has. A preview's signatures are the edited ones, in memory: those are shown themselves.
+    After the editor's list come the signatures made online and approved, in the order they
+    were made (articles/signing.py): read in the same query, and shown without a new revision."""
+    from .signing import Signature
+
     signatories = statement.signatories
+    approved = Signature.objects.filter(statement_id=statement.pk).shown().as_shown()
     if signatories.is_deferring:
-        return list(signatories.order_by(*SIGNATURE_ORDER))
-    return list(signatories.as_shown())
+        return [*signatories.order_by(*SIGNATURE_ORDER), *approved]
+    return list(
+        signatories.as_shown()
+        .annotate(online=Value(False))
+        .union(approved.annotate(online=Value(True)), all=True)
+        .order_by("online", "position", "tiebreak")
+    )
 
 
 def news_aside(page, request) -> dict:
@@ -100,7 +138,11 @@ def news_aside(page, request) -> dict:
     were a fifth of an article's time. A preview shows the edited countries and topics."""
 
     def read():
-        countries, topics = list(page.countries.all()), list(page.topics.all())
+        if hasattr(page, "country_rows"):  # read with the page (`for_page`)
+            countries = as_instances(Country, page.country_rows)
+            topics = as_instances(Topic, page.topic_rows)
+        else:
+            countries, topics = list(page.countries.all()), list(page.topics.all())
         return {
             "countries": countries,
             "topics": topics,

@@ -10,10 +10,12 @@ from wagtail.models import Orderable, PageManager
 from wagtail.search import index
 from wagtailautocomplete.edit_handlers import AutocompletePanel
 
+from ifex.core.alerts import AlertTerms
 from ifex.core.blocks import BodyStreamBlock
 from ifex.core.listing import TaxonomyFilterForm, build_listing, years_with_pages
 from ifex.core.models import BasePage
 
+from .digest import DigestIndexPage, DigestPage, DigestWeek  # noqa: F401 (models of this app)
 from .downloads import signatures_download
 from .feeds import NewsFeed
 from .forms import NewsPageForm
@@ -24,6 +26,8 @@ from .listing import (
     news_aside,
     signatories_shown,
 )
+from .signing import Signature  # noqa: F401 (a model of this app)
+from .signing_panels import SigningLinkPanel, signing_state
 
 
 class NewsPage(BasePage):
@@ -92,6 +96,11 @@ class NewsPage(BasePage):
         context.update(news_aside(self, request))
         return context
 
+    def alert_terms(self):
+        return AlertTerms(
+            countries=list(self.countries.select_related("region")), topics=list(self.topics.all())
+        )
+
 
 class ArticlePage(NewsPage):
     schema_type = "NewsArticle"
@@ -103,7 +112,7 @@ class ArticlePage(NewsPage):
         verbose_name_plural = _("articles")
 
 
-class JointStatementPage(NewsPage):
+class JointStatementPage(RoutablePageMixin, NewsPage):
     schema_type = "Article"
     signed_text = models.ForeignKey(
         "wagtaildocs.Document",
@@ -114,10 +123,29 @@ class JointStatementPage(NewsPage):
         related_name="+",
     )
 
+    signatures_open = models.BooleanField(
+        _("open for signatures"),
+        default=False,
+        help_text=_(
+            "Organisations sign through a form on the statement's page, once it is published; "
+            "before that, through the members' link below."
+        ),
+    )
+    signatures_close_at = models.DateTimeField(
+        _("signatures close at"),
+        null=True,
+        blank=True,
+        help_text=_("After this date and time, the form says signing has closed."),
+    )
+
     content_panels = [
         *NewsPage.content_panels,
         FieldPanel("signed_text"),
         InlinePanel("signatories", heading=_("Signatories"), label=_("signatory")),
+        MultiFieldPanel(
+            [FieldPanel("signatures_open"), FieldPanel("signatures_close_at"), SigningLinkPanel()],
+            heading=_("Signing online"),
+        ),
     ]
 
     parent_page_types = ["articles.StatementIndexPage"]
@@ -135,11 +163,26 @@ class JointStatementPage(NewsPage):
             raise ValidationError(
                 {"signed_text": _("Choose the signed text as a PDF: readers are told it is one.")}
             )
+        if self.signatures_open and not self.signatures_close_at:
+            raise ValidationError(
+                {"signatures_close_at": _("Give the date and time signing closes.")}
+            )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["signatories"] = signatories_shown(self)
+        context["signing"] = signing_state(self)
         return context
+
+    def signing_closed(self, now=None) -> bool:
+        closes = self.signatures_close_at
+        return bool(closes and (now or timezone.now()) >= closes)
+
+    @path("sign/", name="sign")
+    def sign(self, request):
+        from .signing_views import sign_statement
+
+        return sign_statement(request, self)
 
 
 class Signatory(Orderable):

@@ -7,15 +7,21 @@ signatory lists are demo material, marked as such, for staff to replace.
 import datetime
 import io
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
 from PIL import Image as PillowImage
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, Page
 
+from articles.digest import DigestIndexPage, DigestWeek, digest_title
 from articles.factories import (
     ArticleIndexPageFactory,
     ArticlePageFactory,
+    DigestIndexPageFactory,
+    DigestPageFactory,
     JointStatementPageFactory,
     StatementIndexPageFactory,
 )
@@ -26,6 +32,7 @@ from articles.models import (
     Signatory,
     StatementIndexPage,
 )
+from cases.aliases import alias_in_every_language
 from cases.demo import build_demo_cases
 from ifex.core.factories import (
     CountryFactory,
@@ -207,8 +214,10 @@ STATEMENTS = [
         "countries": ["US"],
         "topics": ["impunity", "sanctions"],
         "organisation": None,
-        "members_signing": len(MEMBERS),
-        "other_signatories": 68,
+        # Two members have not signed yet: the statement is open for signatures online.
+        "members_signing": len(MEMBERS) - 2,
+        "other_signatories": 70,
+        "open_for_signatures_days": 30,
     },
 ]
 
@@ -246,7 +255,12 @@ def build_demo_site() -> HomePage:
     }
     topics = {slug: TopicFactory(slug=slug, name=name) for slug, name in TOPICS}
     members = [
-        OrganisationFactory(name=name, country=countries[code], website=website)
+        OrganisationFactory(
+            name=name,
+            country=countries[code],
+            website=website,
+            contact_email=demo_contact_address(name),
+        )
         for name, code, website in MEMBERS
     ]
     images = [
@@ -286,6 +300,11 @@ def build_demo_site() -> HomePage:
     ]
     for statement, item in zip(statements, STATEMENTS, strict=True):
         add_signatories(statement, members[: item["members_signing"]], item["other_signatories"])
+        if item.get("open_for_signatures_days"):
+            statement.signatures_open = True
+            statement.signatures_close_at = timezone.now() + datetime.timedelta(
+                days=item["open_for_signatures_days"]
+            )
     statements[1].signed_text = signed_text_document(statements[1].title)
 
     campaign_index = section(
@@ -317,6 +336,8 @@ def build_demo_site() -> HomePage:
         intro=f"The organisations of the network, by region and country. {DEMO_NOTE}",
     )
 
+    digest_index, digest = build_digest(home, [articles[1], statements[0], articles[0]])
+
     home.title = "IFEX: No Impunity"
     home.teaser = (
         "Every day, citizens, journalists, artists and activists are harassed, tortured and "
@@ -325,21 +346,83 @@ def build_demo_site() -> HomePage:
     home.body = home_body(figures, campaign, directory)
     # The factories published the articles and the campaign page; publish only what changed
     # after that: the sections the migrations made, the home page, and the signed statements.
-    for page in [home, article_index, statement_index, *statements, campaign_index, directory]:
+    for page in [
+        home,
+        article_index,
+        statement_index,
+        *statements,
+        campaign_index,
+        directory,
+        digest_index,
+    ]:
         page.save_revision().publish()
 
     from .demo_translations import translate_demo, translate_names
 
     regions = Region.objects.filter(locale=home.locale)
     translate_names([*regions, *countries.values(), *topics.values()])
-    if build_demo_cases(countries):
+    demo_cases = build_demo_cases(countries)
+    if demo_cases:
         counted = build_figure_counted_from_cases()
         figures.append(counted)
         campaign.body.insert(1, stats_block_of([counted], COUNTED_HEADING))
         campaign.save_revision().publish()
-    sections = [home, article_index, statement_index, campaign_index, directory]
-    translate_demo([*figures, *sections, *articles[:2], statements[0], campaign])
+    sections = [home, article_index, statement_index, campaign_index, directory, digest_index]
+    translate_demo([*figures, *sections, *articles[:2], statements[0], campaign, digest])
+    record_digest_weeks(digest)
+    # The cases in every language, as English until translated (as imported cases are).
+    alias_in_every_language([case.pk for case in demo_cases])
     return home
+
+
+DIGEST_WEEK = datetime.date(2025, 10, 20)
+DIGEST_INTRO = (
+    "A journalist's killers still free in Haiti, and the statements the network signed. "
+    + DEMO_NOTE
+)
+
+
+def build_digest(home, stories):
+    """The digest's past issues, with one published issue that was never mailed; editors may
+    add, edit and publish digests (the section is the demo's, so the migrations granted none)."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    index = DigestIndexPage.objects.child_of(home).first() or DigestIndexPageFactory(
+        parent=home,
+        title="Weekly digest",
+        slug="digest",
+        intro="Each week, the network's articles and joint statements in one mail.",
+    )
+    editors = Group.objects.filter(name=settings.DEMO_ROLE_USERS["editor"]).first()
+    if editors is not None:
+        for action in ("add", "change", "publish", "lock"):
+            GroupPagePermission.objects.get_or_create(
+                group=editors,
+                page=index,
+                permission=Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=f"{action}_page"
+                ),
+            )
+    digest = DigestPageFactory(
+        parent=index,
+        title=digest_title(DIGEST_WEEK, "en"),
+        slug=f"week-{DIGEST_WEEK:%Y-%m-%d}",
+        week_start=DIGEST_WEEK,
+        intro=DIGEST_INTRO,
+        stories=[("story", page) for page in stories],
+    )
+    return index, digest
+
+
+def record_digest_weeks(digest):
+    """The demo's issue is its week's, in every language: the periodic job drafts no other."""
+    for translation in [digest, *digest.get_translations()]:
+        DigestWeek.objects.get_or_create(
+            locale_id=translation.locale_id,
+            week_start=DIGEST_WEEK,
+            defaults={"page": translation},
+        )
 
 
 def build_figures():
@@ -437,6 +520,11 @@ def demo_body(teaser):
             ),
         ]
     )
+
+
+def demo_contact_address(name: str) -> str:
+    """A made-up registered contact (reserved .example domain): no demo mail reaches anyone."""
+    return f"signatures@{slugify(name)}.example"
 
 
 def add_signatories(statement, members, other_count):

@@ -14,7 +14,7 @@ from wagtail_localize.models import (
     TranslationSource,
 )
 
-from .demo import ARTICLES, CAMPAIGN_INTRO, DEMO_NOTE, STATEMENTS
+from .demo import ARTICLES, CAMPAIGN_INTRO, DEMO_NOTE, DIGEST_INTRO, STATEMENTS
 
 LANGUAGES = ("fr", "es", "ar")
 
@@ -52,6 +52,27 @@ SEGMENTS = {
         "Trabajamos para cambiarlo.",
         "كل يوم يتعرض مواطنون وصحفيون وفنانون وناشطون للمضايقة والتعذيب والقتل بسبب تعبيرهم "
         "عن آرائهم.<br/><br/>وفي معظم هذه الحالات لا يُعاقَب أحد. ونحن نعمل على تغيير ذلك.",
+    ),
+    "Weekly digest": ("Lettre hebdomadaire", "Boletín semanal", "النشرة الأسبوعية"),
+    "Each week, the network's articles and joint statements in one mail.": (
+        "Chaque semaine, les articles et les déclarations communes du réseau en un seul courriel.",
+        "Cada semana, los artículos y las declaraciones conjuntas de la red en un solo correo.",
+        "كل أسبوع، مقالات الشبكة وبياناتها المشتركة في رسالة واحدة.",
+    ),
+    "The week of 20 October 2025": (
+        "La semaine du 20 octobre 2025",
+        "La semana del 20 de octubre de 2025",
+        "أسبوع 20 أكتوبر 2025",
+    ),
+    DIGEST_INTRO: (
+        "Les assassins d’un journaliste toujours libres en Haïti, et les déclarations signées "
+        "par le réseau. Contenu de démonstration : une traduction abrégée, que l’équipe "
+        "remplace par le texte du réseau.",
+        "Los asesinos de un periodista siguen libres en Haití, y las declaraciones que firmó la "
+        "red. Contenido de demostración: una traducción abreviada, que el equipo sustituye por "
+        "el texto de la red.",
+        "قتلة صحفي ما زالوا طلقاء في هايتي، والبيانات التي وقّعتها الشبكة. محتوى تجريبي: ترجمة "
+        "مختصرة يستبدلها الفريق بنص الشبكة.",
     ),
     "No Impunity": ("Pas d’impunité", "No a la impunidad", "لا للإفلات من العقاب"),
     "Journalists, artists and activists are killed for what they say, and most of these "

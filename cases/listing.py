@@ -1,19 +1,23 @@
-"""How cases are listed and filtered: by country, region, year of the attack, role and status."""
+"""How cases are listed and filtered: by country, region, year of the attack, role and status,
+and by the source's own words for the motive and the type of death."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ifex.core.listing import FilterSelect, PlaceAndYearFilterForm
 from ifex.core.page_cache import kept_until_content_changes
-from ifex.core.pages import SitePageQuerySet
+from ifex.core.pages import SitePageQuerySet, with_alias_locale
 
-from .choices import Role, Status
+from .choices import DeathType, Motive, Role, Status
 
 
 class CaseQuerySet(SitePageQuerySet):
     def for_listing(self):
-        """Live, public cases, the latest attack first, with their country in the same query."""
-        return super().for_listing().select_related("country").order_by("-attacked_on", "-pk")
+        """Live, public cases, the latest attack first, with their country in the same query,
+        and for an alias (a case not yet translated) its original's language, marked on it."""
+        return with_alias_locale(
+            super().for_listing().select_related("country").order_by("-attacked_on", "-pk")
+        )
 
 
 def years_with_cases() -> list[int]:
@@ -41,6 +45,21 @@ class CaseFilterForm(PlaceAndYearFilterForm):
         choices=[("", _("All statuses")), *Status.choices],
         widget=FilterSelect,
     )
+    motive = forms.ChoiceField(
+        label=_("Motive"),
+        required=False,
+        choices=[("", _("All motives")), *Motive.choices],
+        widget=FilterSelect,
+    )
+    type_of_death = forms.ChoiceField(
+        label=_("Type of death"),
+        required=False,
+        choices=[("", _("All types of death")), *DeathType.choices],
+        widget=FilterSelect,
+    )
+
+    # The fields a case keeps the source's word in, each filtered on as it is.
+    VOCABULARY = ("role", "status", "motive", "type_of_death")
 
     def filter(self, queryset):
         data = self.cleaned_data
@@ -52,8 +71,5 @@ class CaseFilterForm(PlaceAndYearFilterForm):
             )
         if data.get("year"):
             queryset = queryset.filter(attacked_on__year=data["year"])
-        if data.get("role"):
-            queryset = queryset.filter(role=data["role"])
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
-        return queryset
+        chosen = {name: data[name] for name in self.VOCABULARY if data.get(name)}
+        return queryset.filter(**chosen)

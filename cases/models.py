@@ -19,6 +19,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
+from ifex.core.alerts import AlertEntry, AlertTerms
 from ifex.core.listing import build_listing
 from ifex.core.models import BasePage
 from ifex.core.page_cache import kept_until_content_changes
@@ -148,6 +149,14 @@ class CasePage(BasePage):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         indexes = [models.Index(fields=["-attacked_on", "-page_ptr"], name="case_newest")]
+
+    def alert_terms(self):
+        return AlertTerms() if self.hidden else AlertTerms(countries=[self.country])
+
+    def alert_entry(self):
+        """Its public view: a withheld name never reaches a reader's mail."""
+        view = withheld.public_view(self)
+        return AlertEntry(title=view.title, teaser=view.meta_description, url=self.full_url)
 
     @property
     def public_name(self) -> str:

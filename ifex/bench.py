@@ -10,7 +10,8 @@ Redis) and measured over loopback with wrk, each page in four states, each again
 - the edge: nginx and Varnish in front (docs/operating.md, "The edge cache"), and a figure
   published every 3 s under 32 connections: the p99, the errors and how soon each publish shows.
 
-At demo size, then with 10,000 articles and 1,000 statements (`seed_bulk`). SQL is counted per
+At demo size, then with 10,000 articles and 1,000 statements (`seed_bulk`). Then a digest mailed
+to 2,500 and 10,000 subscribers through a local SMTP sink (ifex/bench_mail.py). SQL is counted per
 state in-process. Any wrk error fails the run. Prints a table, writes var/bench/results.json and
 puts the table in docs/operating.md.
 
@@ -32,6 +33,8 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+
+from ifex import bench_mail
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BENCH_DIR = BASE_DIR / "var" / "bench"
@@ -201,6 +204,7 @@ def main() -> int:
         run([sys.executable, "manage.py", "seed_bulk", *bulk_arguments(env)], env)
         results["sizes"]["large"] = measure_size(env, "10,000 articles", edge=False, analyze=False)
         results["import"] = measure_import(env)
+        results["mailing"] = bench_mail.measure(env)
     finally:
         redis.terminate()
         redis.wait(timeout=30)
@@ -635,6 +639,8 @@ def judge(results) -> list[str]:
                 f"(< {IMPORT_TARGET_SECONDS} s)",
             )
         )
+    if "mailing" in results:
+        verdicts += bench_mail.judge(results["mailing"])
     return verdicts
 
 
@@ -753,6 +759,8 @@ def render(results) -> str:
             f"Importing {imported['rows']} rows of a CPJ-format export (`import_cases`): "
             f"{imported['seconds']} s, peak memory {imported['peak_rss_mb']} MB."
         )
+    if "mailing" in results:
+        lines += bench_mail.render(results["mailing"])
     return "\n".join(lines)
 
 

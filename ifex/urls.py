@@ -9,7 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from ifex import api_urls
-from ifex.core import pickers, sign_in
+from ifex.core import pickers, sign_in, subscription_views
 from ifex.core import views as core_views
 from ifex.core.media import serve_media
 from ifex.core.page_cache import public_page, reads_query
@@ -67,7 +67,22 @@ urlpatterns += [
 
 # Each language under its prefix (/fr/, /es/, /ar/); English, the source, keeps the addresses
 # it always had. Wagtail serves every page; keep it last.
+# A reader's own subscription: never cached, in the reader's language.
+subscription_urlpatterns = [
+    path("subscribe/", subscription_views.subscribe, name="subscribe"),
+    path(
+        "subscribe/confirm/<str:token>/",
+        subscription_views.confirm,
+        name="subscription_confirm",
+    ),
+    path("subscriptions/<str:token>/", subscription_views.manage, name="subscription_manage"),
+    path("unsubscribe/<str:token>/", subscription_views.unsubscribe, name="unsubscribe"),
+]
+
 urlpatterns += i18n_patterns(
+    # Signing a statement: each reader's own answers, never kept (articles/signing_urls.py).
+    path("", include("articles.signing_urls")),
+    *subscription_urlpatterns,
     *decorate_urlpatterns(
         [
             path("search/", core_views.search, name="search"),

@@ -8,12 +8,14 @@ import pytest
 
 from tests.support import (
     MADE_AHEAD,
+    Inbox,
     create_database,
     drop_database,
     made_ahead,
     running_site,
     scratch_database,
     server_connection_kwargs,
+    smtp_server,
 )
 
 TEST_DATABASES_DROPPED = []
@@ -75,9 +77,10 @@ def empty_cache():
     next one's."""
     from django.core.cache import cache
 
-    from ifex.core.page_cache import known
+    from ifex.core.page_cache import KEPT_BY_WORKER, known
 
     cache.clear()
+    KEPT_BY_WORKER.clear()
     # The page cache's versions as the test database has them at each start: none replaced yet
     # (a test's changes are rolled back with it).
     known.take([])
@@ -286,3 +289,16 @@ def pytest_collection_modifyitems(items):
         if "migrated_template" in fixtures or ahead:
             item.add_marker(pytest.mark.django_db)
         NEEDED_AHEAD.update(ahead)
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """A real SMTP server (aiosmtpd) that Django's mail goes to: its Inbox."""
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = "noimpunity@example.org"
+        yield inbox

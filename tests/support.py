@@ -1,6 +1,8 @@
 """Running the site the way `make run` does, for tests that need a real server."""
 
 import contextlib
+import email
+import email.policy
 import http.client
 import http.cookiejar
 import os
@@ -10,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -244,13 +247,35 @@ def uncached_get(client, url, data=None):
 
 
 def cold_get(client, url, data=None):
-    """GET `url` as the first reader after every cache was emptied (a Redis restart; or a
-    publish, for what it replaced): the page cache, the kept fragments, routes and cards, and
-    Wagtail's rendition cache. Returns the response and the number of SQL queries it made."""
+    """GET `url` as the first reader after a publish and a Redis restart at once: the content
+    version replaced, and the page cache, the kept fragments, routes and cards, and Wagtail's
+    rendition cache emptied. What a worker keeps in its memory until a model is saved (the
+    site, its settings, locales, language homes, restricted paths: `kept_by_worker`) it keeps.
+    Returns the response and the number of SQL queries it made."""
+    response, queries = cold_queries(client, url, data)
+    return response, len(queries)
+
+
+def cold_queries(client, url, data=None, new_worker=False):
+    """As `cold_get`, with the SQL of each query the request made."""
     from django.core.cache import cache
 
+    from ifex.core.page_cache import KEPT_BY_WORKER, PARAMETERS_READ, known, replace_version
+
+    replace_version()
     cache.clear()
-    response, queries = request_queries(client, url, data)
+    if new_worker:
+        KEPT_BY_WORKER.clear()
+        PARAMETERS_READ.clear()
+        known.versions, known.read_at = {}, None
+    return request_queries(client, url, data)
+
+
+def new_worker_get(client, url, data=None):
+    """GET `url` as the first request a newly started worker answers, every cache empty: as
+    `cold_get`, and the worker has yet to read the content versions and has nothing in its
+    memory. Returns the response and the number of SQL queries it made."""
+    response, queries = cold_queries(client, url, data, new_worker=True)
     return response, len(queries)
 
 
@@ -392,3 +417,52 @@ def document_in(collection, name: str, content: bytes = b"%PDF-1.4 board minutes
 def export_row(header: list[str], **cells) -> dict:
     """A row of a monitor's export with the given cells, every other column empty."""
     return {**dict.fromkeys(header, ""), **cells}
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it is given, parsed."""
+
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+        self.received = threading.Condition(self.lock)
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append((envelope.rcpt_tos, message))
+            self.received.notify_all()
+        return "250 Message accepted for delivery"
+
+    def to(self, address):
+        with self.lock:
+            return [message for rcpt, message in self.messages if address in rcpt]
+
+    def recipients(self) -> list[str]:
+        with self.lock:
+            return [address for rcpt, _message in self.messages for address in rcpt]
+
+    def wait_for(self, count: int, timeout: float = 30):
+        """Until `count` messages have arrived (a sender in another thread or process)."""
+        with self.received:
+            if not self.received.wait_for(lambda: len(self.messages) >= count, timeout):
+                raise AssertionError(f"{len(self.messages)} of {count} messages arrived")
+
+
+@contextlib.contextmanager
+def smtp_server(handler):
+    """aiosmtpd on a free port with `handler`: yields the port."""
+    from aiosmtpd.controller import Controller
+
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port
+    finally:
+        controller.stop()
+
+
+def mail_body(message, kind="plain") -> str:
+    part = message.get_body(preferencelist=(kind,) if kind == "html" else ("plain", "html"))
+    return part.get_content()

@@ -12,23 +12,32 @@ class CoreConfig(AppConfig):
         from wagtail.models import Locale, PageViewRestriction, Site
 
         from . import (
+            alerts,
             checks,  # noqa: F401 (registers the deploy checks)
             edge_cache,
             languages,
             renditions,
             review_mail,
+            subscription_admin,
             translations,
         )
         from .models import Country, Organisation, Region, SiteSettings, Topic
-        from .page_cache import connect_invalidation, invalidate_on_change
+        from .page_cache import (
+            connect_invalidation,
+            invalidate_on_change,
+            serve_wagtails_site_root_paths,
+        )
         from .search import register_search_type
 
         connect_invalidation()
+        serve_wagtails_site_root_paths()
         edge_cache.connect()
         renditions.connect()
         languages.connect()
         translations.connect()
         review_mail.connect()
+        alerts.connect()
+        subscription_admin.connect()
         # Privacy first: a page made private must leave the cache with the change.
         invalidate_on_change(PageViewRestriction, Site, get_image_model())
         invalidate_on_change(Country, Region, Topic, Organisation, SiteSettings, Locale)

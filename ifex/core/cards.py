@@ -28,8 +28,19 @@ logger = logging.getLogger(__name__)
 CARD_TEMPLATE = "core/includes/card.html"
 
 
+# Models other apps' cards show something of, beyond their page's last publish (the count of
+# signatures approved online): `cards_borrow` adds one, and `model_changed(model)` redraws.
+BORROWED_MODELS: list = []
+
+
+def cards_borrow(model):
+    if model not in BORROWED_MODELS:
+        BORROWED_MODELS.append(model)
+
+
 def borrowed_version_keys() -> list[str]:
-    return [model_version_key(model) for model in (get_image_model(), Country, Site)]
+    models = (get_image_model(), Country, Site, *BORROWED_MODELS)
+    return [model_version_key(model) for model in models]
 
 
 def card_key(item) -> str:

@@ -9,15 +9,23 @@ like the menu: a page costs no extra query for them on most requests.
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models.signals import post_delete
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef
+from django.db.models.functions import JSONObject
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse, translate_url
 from django.utils import translation
 from wagtail.models import Locale, Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from .page_cache import kept, kept_until_content_changes, kept_until_saved, replace_version
-
-LANGUAGE_HOMES_VERSION = "pagecache:language_homes"
+from .page_cache import (
+    LANGUAGE_HOMES_VERSION,
+    kept_by_worker,
+    kept_in_cache,
+    kept_until_content_changes,
+    kept_until_saved,
+    replace_version,
+)
 
 # Open Graph names a language with its territory.
 OPEN_GRAPH_LOCALES = {"en": "en_GB", "fr": "fr_FR", "es": "es_ES", "ar": "ar_AR"}
@@ -110,8 +118,39 @@ def default_locale_id() -> int | None:
 
 
 def translations_in_the_database(page) -> dict[str, Page]:
+    rows = getattr(page, "translation_rows", None)
+    if rows is not None:  # read with the page (`live_translation_rows`)
+        return {row["language_code"]: translation_from_row(page, row) for row in rows}
     found = Page.objects.filter(translation_key=page.translation_key).live()
     return {version.locale.language_code: version for version in found.select_related("locale")}
+
+
+def live_translation_rows() -> ArraySubquery:
+    """The live translations of each page (itself included), as rows: read with the page the
+    reader asked for, not by a query of their own."""
+    columns = JSONObject(
+        id="id", url_path="url_path", locale_id="locale_id", language_code="locale__language_code"
+    )
+    return ArraySubquery(
+        Page.objects.filter(translation_key=OuterRef("translation_key"), live=True)
+        .order_by("path")
+        .values(row=columns)
+    )
+
+
+def translation_from_row(page, row) -> Page:
+    """What a link to a translation needs (its address): a page as Wagtail's `get_url` reads
+    it."""
+    locale = Locale(id=row["locale_id"], language_code=row["language_code"])
+    translation = Page(
+        id=row["id"],
+        url_path=row["url_path"],
+        translation_key=page.translation_key,
+        locale=locale,
+        live=True,
+    )
+    translation._state.adding = False
+    return translation
 
 
 def live_translations(page) -> dict[str, Page]:
@@ -127,8 +166,11 @@ def language_homes(site) -> dict[str, Page]:
     served from it, so they are kept until a home page itself is published, unpublished, moved
     or deleted, not until any content changes."""
     root = site.root_page
-    return kept(
-        f"language_homes:{root.translation_key}", lambda: homes_of(root), LANGUAGE_HOMES_VERSION
+    key = f"language_homes:{root.translation_key}"
+    return kept_by_worker(
+        key,
+        lambda: kept_in_cache(key, lambda: homes_of(root), LANGUAGE_HOMES_VERSION),
+        [LANGUAGE_HOMES_VERSION],
     )
 
 
@@ -155,13 +197,17 @@ def language_root(request):
     return request.language_roots[language]
 
 
-def homes_changed(instance, **kwargs):
-    if isinstance(instance, Page) and instance.depth is not None and instance.depth <= 2:
+def homes_changed(instance, raw=False, **kwargs):
+    """A site's home or one of its translations: the language homes and Wagtail's site root
+    paths (which list draft homes too: a new translation is saved before it is published)."""
+    if not isinstance(instance, Page) or raw:
+        return
+    if instance.depth is not None and instance.depth <= 2:
         replace_version(LANGUAGE_HOMES_VERSION)
 
 
 def connect():
-    for signal in (page_published, page_unpublished, post_page_move, post_delete):
+    for signal in (page_published, page_unpublished, post_page_move, post_save, post_delete):
         signal.connect(homes_changed, dispatch_uid=f"language_homes_{id(signal)}")
 
 

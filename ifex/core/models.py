@@ -196,10 +196,20 @@ class Organisation(index.Indexed, models.Model):
         default=False,
         help_text=_("Members are listed in the directory and counted in the network's figures."),
     )
+    # Staff only: never in a page, the API or a download. Where the confirmation of a signature
+    # made in the organisation's name goes, whatever address the signer typed.
+    contact_email = models.EmailField(
+        _("registered contact address (staff only)"),
+        blank=True,
+        help_text=_(
+            "Confirmations of signatures made in this organisation's name go here, never to the "
+            "address typed in the form. Never shown to the public."
+        ),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
-    panels = ["name", "country", "website", "logo", "is_member"]
+    panels = ["name", "country", "website", "logo", "is_member", "contact_email"]
     search_fields = [
         index.SearchField("name"),
         index.AutocompleteField("name"),
@@ -320,6 +330,19 @@ class BasePage(Page):
                 entry["location"] = request.build_absolute_uri(self.url)
         return urls
 
+    def alert_terms(self):
+        """The countries and topics readers' alerts know this page by (ifex/core/alerts.py):
+        none here; a page type with such tags says which."""
+        from .alerts import AlertTerms
+
+        return AlertTerms()
+
+    def alert_entry(self):
+        """How an alert mail lists the page: only what its public page shows."""
+        from .alerts import AlertEntry
+
+        return AlertEntry(title=self.title, teaser=self.meta_description, url=self.full_url)
+
     @property
     def kind_label(self) -> str:
         """What a card calls the page: Article, Joint statement, Campaign page."""
@@ -407,3 +430,7 @@ class SiteSettings(BaseSiteSetting):
     @property
     def footer(self) -> str:
         return self.footer_text or self.short_description
+
+
+# Subscribers and mailings live in their own module; imported here so Django finds them.
+from .subscriptions import Delivery, Mailing, Publication, Subscriber  # noqa: E402, F401

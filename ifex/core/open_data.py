@@ -74,13 +74,18 @@ def as_csv(about, rows, columns) -> str:
     """Lines starting with # say what the file is (most tools skip them: pandas' comment="#");
     then one header line and a line per record. Nothing in it is run by a spreadsheet: see
     `comment_line` and `inert`."""
-    out = io.StringIO()
     licence = _("Licence: %(licence)s %(address)s") % {
         "licence": about["licence"],
         "address": about["licence_url"],
     }
     cite = _("Cite as: %(citation)s") % {"citation": about["citation"]}
-    for line in (about["title"], about["note"], licence, cite):
+    return csv_with_comments((about["title"], about["note"], licence, cite), rows, columns)
+
+
+def csv_with_comments(lines, rows, columns) -> str:
+    """The one CSV writer: "#" lines first, then the header and the rows, all made inert."""
+    out = io.StringIO()
+    for line in lines:
         out.write(comment_line(line))
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()

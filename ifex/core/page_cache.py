@@ -28,6 +28,7 @@ are rendered as if nothing were cached (ifex/core/cache.py keeps its errors out 
 import functools
 import hashlib
 import logging
+import pickle
 import threading
 import time
 import uuid
@@ -49,7 +50,14 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language_from_path
 from wagtail import signals as wagtail_signals
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
-from wagtail.models import DraftStateMixin, Page, PageViewRestriction, ReferenceIndex, Site
+from wagtail.models import (
+    DraftStateMixin,
+    Locale,
+    Page,
+    PageViewRestriction,
+    ReferenceIndex,
+    Site,
+)
 from wagtail.models.sites import (
     SITE_ROOT_PATHS_CACHE_KEY,
     SITE_ROOT_PATHS_CACHE_VERSION,
@@ -301,6 +309,41 @@ def kept(key: str, compute, version_key: str):
     return value
 
 
+# What every page reads about the site, and what changes only when its model is saved (the site
+# record, its language homes and root paths, the restricted paths, the locales, the settings,
+# the filters' choices): kept in this worker's memory too, so that a publish or a Redis restart
+# costs no query for them. Each value is kept with the versions it was read under and served
+# only while they are the current ones as this worker knows them (`current_version`: read from
+# the database at most once every PAGE_CACHE_VERSION_CHECK_SECONDS, at once when the cache's copy
+# of the content version differs, and replaced at once here by a change made here). Kept
+# pickled, and read afresh by each request as from the cache: what one request adds to a page
+# (its image, loaded) is not the next one's.
+KEPT_BY_WORKER: dict[str, tuple[tuple, bytes]] = {}
+KEPT_BY_WORKER_AT_MOST = 1_000
+
+
+def kept_by_worker(key: str, compute, version_keys) -> object:
+    """`compute()`, kept in this worker until one of `version_keys` is replaced, and read once
+    per request."""
+    memo = getattr(this_request, "kept", None)
+    if memo is not None and key in memo:
+        return memo[key]
+    versions = tuple(current_version(version_key, None) for version_key in version_keys)
+    found = KEPT_BY_WORKER.get(key)
+    if None in versions:
+        value = compute()  # which values are current is unknown: none is kept
+    elif found and found[0] == versions:
+        value = pickle.loads(found[1])
+    else:
+        value = compute()
+        if len(KEPT_BY_WORKER) >= KEPT_BY_WORKER_AT_MOST:
+            KEPT_BY_WORKER.clear()
+        KEPT_BY_WORKER[key] = (versions, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+    if memo is not None:
+        memo[key] = value
+    return value
+
+
 def kept_in_cache(key: str, compute, version_key: str):
     found = read_cache(lambda: cache.get_many([version_key, key]), {})
     version = current_version(version_key, found.get(version_key))
@@ -428,8 +471,10 @@ def model_version_key(model) -> str:
 
 def kept_until_saved(key: str, compute, model):
     """`compute()`, kept until a `model` (one of WATCHED_MODELS) is saved or deleted: for
-    what changes far less often than content (the site record, a count of organisations)."""
-    return kept(key, compute, model_version_key(model))
+    what changes far less often than content (the site record, a count of organisations). Kept
+    by each worker too (`kept_by_worker`)."""
+    version_key = model_version_key(model)
+    return kept_by_worker(key, lambda: kept_in_cache(key, compute, version_key), [version_key])
 
 
 def site_for(request):
@@ -438,12 +483,36 @@ def site_for(request):
     return kept_until_saved(f"site:{host}:{port}", lambda: Site._find_for_request(request), Site)
 
 
+# Replaced when a page at the top of the tree (a site's home, or one of its translations) is
+# published, unpublished, moved, deleted or saved (ifex.core.languages).
+LANGUAGE_HOMES_VERSION = "pagecache:language_homes"
+
+
 def site_root_paths() -> list[SiteRootPath]:
-    """Wagtail's `Site.get_site_root_paths`, kept under its own key (which Wagtail clears when a
-    site or a site's home changes), read in one query when the cache lost it: Wagtail's reads
-    the sites, then each site's home's translations."""
+    """Wagtail's `Site.get_site_root_paths`, kept by each worker until a site, a language home
+    or a locale changes, and in the cache under Wagtail's own key (which Wagtail clears when a
+    site or a site's home changes)."""
+    return kept_by_worker(
+        "site_root_paths",
+        root_paths_in_the_cache,
+        [model_version_key(Site), model_version_key(Locale), LANGUAGE_HOMES_VERSION],
+    )
+
+
+WAGTAILS_SITE_ROOT_PATHS = Site.get_site_root_paths
+
+
+def serve_wagtails_site_root_paths():
+    """Every page URL Wagtail makes without a request (`page.url`: feeds, the sitemap, blocks)
+    asks `Site.get_site_root_paths`: it gets `site_root_paths`, from this worker's memory."""
+    Site.get_site_root_paths = staticmethod(site_root_paths)
+
+
+def root_paths_in_the_cache() -> list[SiteRootPath]:
+    """Wagtail's site root paths from its cache, read in one query when the cache lost them:
+    Wagtail's reads the sites, then each site's home's translations."""
     if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
-        return Site.get_site_root_paths()
+        return WAGTAILS_SITE_ROOT_PATHS()
     try:
         found = cache.get(SITE_ROOT_PATHS_CACHE_KEY, version=SITE_ROOT_PATHS_CACHE_VERSION)
     except Exception as error:

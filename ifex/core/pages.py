@@ -3,13 +3,16 @@ of queries, however deep the page or however many items a listing shows."""
 
 import hashlib
 
-from django.db.models import F, Q, Value
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import F, OuterRef, Q, Value
+from django.db.models.functions import JSONObject
 from django.http import Http404
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageManager, PageViewRestriction, Site
 from wagtail.query import PageQuerySet
 
-from .languages import active_locale_id, language_root
+from .languages import active_locale_id, language_root, live_translation_rows
 from .page_cache import kept_until_content_changes, kept_until_saved
 
 
@@ -129,13 +132,45 @@ def route_in_one_step(page, request, path_components):
 
 
 def specific_with_hero(page):
+    """The page that answers, as its own type, with its hero image, its live translations
+    (`live_translations`) and what its manager's `for_page` adds, in one query."""
     model = page.specific_class
     if model is None:
         return page.specific
-    queryset = model.objects.filter(pk=page.pk)
+    manager = model.objects
+    queryset = manager.for_page() if hasattr(manager, "for_page") else manager.all()
+    queryset = queryset.filter(pk=page.pk).annotate(translation_rows=live_translation_rows())
     if any(field.name == "hero_image" for field in model._meta.fields):
         queryset = queryset.select_related("hero_image")
     return queryset.get()
+
+
+def related_rows(model, field_name) -> ArraySubquery:
+    """The rows a page's many-to-many `field_name` links it to, every column, in their model's
+    order: read with the page (an annotation), not by a query of their own. `as_instances`
+    makes them model instances again."""
+    field = model._meta.get_field(field_name)
+    related, linked = field.related_model, field.m2m_reverse_field_name()
+
+    def through_related(name):
+        return f"-{linked}__{name[1:]}" if name.startswith("-") else f"{linked}__{name}"
+
+    columns = {f.attname: F(through_related(f.name)) for f in related._meta.concrete_fields}
+    return ArraySubquery(
+        field.remote_field.through.objects.filter(**{field.m2m_field_name(): OuterRef("pk")})
+        .order_by(*(through_related(name) for name in related._meta.ordering))
+        .values(row=JSONObject(**columns))
+    )
+
+
+def as_instances(model, rows) -> list:
+    """`model` instances of rows read as JSON (`related_rows`), as if read from the table."""
+    fields = model._meta.concrete_fields
+    names = [field.attname for field in fields]
+    return [
+        model.from_db(DEFAULT_DB_ALIAS, names, [f.to_python(row[f.attname]) for f in fields])
+        for row in rows
+    ]
 
 
 def breadcrumb_pages(request, page) -> list:

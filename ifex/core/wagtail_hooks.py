@@ -118,3 +118,10 @@ class AccessibleNameFeature(Feature):
 @hooks.register("register_rich_text_features")
 def accessible_rich_text_name(features):
     features.register_editor_plugin("draftail", "named", AccessibleNameFeature())
+
+
+@hooks.register("register_admin_viewset")
+def subscriptions():
+    from .subscription_admin import SubscriptionsGroup
+
+    return SubscriptionsGroup()

@@ -402,3 +402,34 @@ DEMO_ROLE_USERS = {
 
 # An impunity figure whose "as of" date is older than this is flagged for checking in the admin.
 FIGURE_STALE_AFTER_DAYS = env_int("FIGURE_STALE_AFTER_DAYS", 180)
+
+# Signing joint statements online (articles/signing.py). A confirmation link works this many
+# hours; the representatives' names and addresses are erased this many days after the statement
+# closes (docs/staff-handbook.md says why); and at most so many signatures an hour may be made
+# from one client address, and so many confirmation mails an hour sent about one address.
+SIGNATURE_LINK_HOURS = env_int("SIGNATURE_LINK_HOURS", 72)
+SIGNATURE_CONTACT_RETENTION_DAYS = env_int("SIGNATURE_CONTACT_RETENTION_DAYS", 90)
+SIGNATURES_PER_CLIENT_ADDRESS_PER_HOUR = env_int("SIGNATURES_PER_CLIENT_ADDRESS_PER_HOUR", 10)
+SIGNATURE_MAILS_PER_ADDRESS_PER_HOUR = env_int("SIGNATURE_MAILS_PER_ADDRESS_PER_HOUR", 3)
+
+# Subscriptions and their mail (ifex/core/subscriptions.py, ifex/core/mailing.py).
+# Mailings go out in batches of MAIL_BATCH_SIZE from the background worker, at most
+# MAIL_RATE_PER_MINUTE mails a minute (0: as fast as the mail server takes them).
+MAIL_BATCH_SIZE = env_int("MAIL_BATCH_SIZE", 100)
+MAIL_RATE_PER_MINUTE = env_int("MAIL_RATE_PER_MINUTE", 600)
+# A mailing under way whose sender wrote nothing for this long has lost it: the periodic jobs
+# start another sender, which takes up where it stopped.
+MAIL_STALLED_MINUTES = env_int("MAIL_STALLED_MINUTES", 10)
+# Bounces reported for an address (`manage.py record_bounces`, or refusals by the mail server)
+# after which nothing more is sent to it.
+MAIL_BOUNCE_LIMIT = env_int("MAIL_BOUNCE_LIMIT", 3)
+# A mailbox that takes "unsubscribe" mails (List-Unsubscribe's mailto:); unset, only the link.
+MAIL_UNSUBSCRIBE_MAILTO = env_str("MAIL_UNSUBSCRIBE_MAILTO", "")
+# The confirmation link works this long; a signup not confirmed by then is deleted.
+SUBSCRIPTION_CONFIRM_HOURS = env_int("SUBSCRIPTION_CONFIRM_HOURS", 72)
+# At most one alert mail per reader in this many hours, whatever is published.
+ALERT_INTERVAL_HOURS = env_int("ALERT_INTERVAL_HOURS", 24)
+# Signups: per client address and per email address, in a window of SUBSCRIBE_WINDOW_MINUTES.
+SUBSCRIBE_PER_ADDRESS = env_int("SUBSCRIBE_PER_ADDRESS", 10)
+SUBSCRIBE_PER_EMAIL = env_int("SUBSCRIBE_PER_EMAIL", 3)
+SUBSCRIBE_WINDOW_MINUTES = env_int("SUBSCRIBE_WINDOW_MINUTES", 60)

@@ -264,6 +264,7 @@ EXPECTED_PERMISSIONS = {
             "core.view_region",
             "core.change_sitesettings",
             "wagtail_localize.submit_translation",
+            "articles.moderate_own_statement_signatures",
         },
         "pages": {
             ("articles", "add"),
@@ -315,6 +316,7 @@ EXPECTED_PERMISSIONS = {
         "global": {
             "wagtailadmin.access_admin",
             *(f"core.view_{model}" for model in ("organisation", "country", "topic", "region")),
+            "articles.moderate_signatures",
         },
         "pages": set(),
         "collections": {"wagtailimages.choose_image", "wagtaildocs.choose_document"},

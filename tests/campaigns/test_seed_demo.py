@@ -211,3 +211,23 @@ def test_the_benchs_archive_leaves_statistics_for_the_rows_it_wrote():
                 "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
             )
             assert cursor.fetchone()[0] == model.objects.count(), model
+
+
+@pytest.mark.parametrize(
+    ("language", "issue_title"),
+    [
+        ("en", "The week of 20 October 2025"),
+        ("fr", "La semaine du 20 octobre 2025"),
+        ("ar", "أسبوع 20 أكتوبر 2025"),
+    ],
+)
+def test_the_demo_has_a_past_digest_in_each_language(client, language, issue_title):
+    from articles.digest import DigestIndexPage, stories_shown
+
+    index = DigestIndexPage.objects.get(locale__language_code=language)
+    listing = client.get(index.url).content.decode()
+    assert issue_title in listing
+    issue = index.published_issues().get()
+    assert len(stories_shown(issue)) == 3
+    assert all(story.locale_id == issue.locale_id for story in stories_shown(issue))
+    assert client.get(issue.url).status_code == 200

@@ -1,61 +1,21 @@
 """Mail reaches people over real SMTP: moderators, editors, and anyone resetting a password."""
 
-import email
-import email.policy
 import re
-import threading
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.test import Client
 from django.urls import reverse
 
 from articles.factories import JointStatementPageFactory
 from ifex.settings.env import email_settings
 from tests.campaigns.test_review_workflow import act, client_in_group, submit
-from tests.support import free_port
+from tests.support import mail_body
 
 pytestmark = pytest.mark.django_db
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps every message it is given, parsed."""
-
-    def __init__(self):
-        self.messages = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self.lock:
-            self.messages.append((envelope.rcpt_tos, message))
-        return "250 Message accepted for delivery"
-
-    def to(self, address):
-        with self.lock:
-            return [message for rcpt, message in self.messages if address in rcpt]
-
-
 def body(message) -> str:
-    part = message.get_body(preferencelist=("plain", "html"))
-    return part.get_content()
-
-
-@pytest.fixture
-def smtp_inbox(settings):
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = "noimpunity@example.org"
-    try:
-        yield inbox
-    finally:
-        controller.stop()
+    return mail_body(message)
 
 
 def admin_path(text: str) -> str:

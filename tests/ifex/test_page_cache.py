@@ -574,7 +574,7 @@ def test_the_site_root_paths_are_wagtails_read_in_one_query(home):
     from django.test.utils import CaptureQueriesContext
     from wagtail.models import Site
 
-    from ifex.core.page_cache import site_root_paths
+    from ifex.core.page_cache import WAGTAILS_SITE_ROOT_PATHS, root_paths_in_the_cache
     from tests.support import translated
 
     translated(home, "fr")
@@ -582,11 +582,11 @@ def test_the_site_root_paths_are_wagtails_read_in_one_query(home):
     Site.objects.create(hostname="other.example", port=8080, root_page=home)
     cache.clear()
     with CaptureQueriesContext(connection) as queries:
-        ours = site_root_paths()
+        ours = root_paths_in_the_cache()
     assert len(queries) == 1
     cache.clear()
-    assert ours == Site.get_site_root_paths()
+    assert ours == WAGTAILS_SITE_ROOT_PATHS()
     assert len({path.language_code for path in ours}) == 3
     with CaptureQueriesContext(connection) as queries:
-        assert site_root_paths() == ours
+        assert root_paths_in_the_cache() == ours
     assert not queries

@@ -28,7 +28,6 @@ SETUP = reverse("two_factor_setup")
 VERIFY = reverse("two_factor_verify")
 ADMIN_LOGIN = reverse("wagtailadmin_login")
 FRONT_END_LOGIN = "/_util/login/"
-smtp_inbox = test_mail.smtp_inbox  # mail over real SMTP, as in test_mail
 
 
 def forget_failures(device):

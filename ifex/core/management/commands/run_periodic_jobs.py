@@ -6,17 +6,32 @@ special, so none has to be kept alive for scheduled pages to go live, and a page
 one run is no longer due when the next one looks.
 """
 
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
 # Any fixed 64-bit number, the same on every server: the lock's name.
 PERIODIC_JOBS_LOCK = 0x1FE5_0001
-JOBS = ("publish_scheduled", "clearsessions")
+JOBS = (
+    "publish_scheduled",
+    "clearsessions",
+    "send_alerts",  # after publish_scheduled: a page it published is alerted at once
+    "resume_mailings",
+    "delete_unconfirmed_subscribers",
+    "erase_signature_contacts",
+)
+
+
+def periodic_jobs() -> tuple[str, ...]:
+    """The core's jobs, then those each app names in its AppConfig's `periodic_jobs`: the core
+    knows no app's content."""
+    named = (getattr(config, "periodic_jobs", ()) for config in apps.get_app_configs())
+    return (*JOBS, *(job for jobs in named for job in jobs))
 
 
 class Command(BaseCommand):
-    help = "Run the periodic jobs (publish_scheduled, clearsessions) unless another server is."
+    help = "Run the periodic jobs (JOBS) unless another server is."
 
     def handle(self, *args, **options):
         with connection.cursor() as cursor:
@@ -25,7 +40,7 @@ class Command(BaseCommand):
                 self.stdout.write("Another server is running the periodic jobs.")
                 return
             try:
-                for job in JOBS:
+                for job in periodic_jobs():
                     call_command(job, stdout=self.stdout, stderr=self.stderr)
             finally:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [PERIODIC_JOBS_LOCK])
