@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0014_content_versions'),
+        ('core', '0016_organisation_contact_email'),
     ]
 
     operations = [
