@@ -32,6 +32,7 @@ from articles.models import (
     Signatory,
     StatementIndexPage,
 )
+from cases.aliases import alias_in_every_language
 from cases.demo import build_demo_cases
 from ifex.core.factories import (
     CountryFactory,
@@ -360,7 +361,8 @@ def build_demo_site() -> HomePage:
 
     regions = Region.objects.filter(locale=home.locale)
     translate_names([*regions, *countries.values(), *topics.values()])
-    if build_demo_cases(countries):
+    demo_cases = build_demo_cases(countries)
+    if demo_cases:
         counted = build_figure_counted_from_cases()
         figures.append(counted)
         campaign.body.insert(1, stats_block_of([counted], COUNTED_HEADING))
@@ -368,6 +370,8 @@ def build_demo_site() -> HomePage:
     sections = [home, article_index, statement_index, campaign_index, directory, digest_index]
     translate_demo([*figures, *sections, *articles[:2], statements[0], campaign, digest])
     record_digest_weeks(digest)
+    # The cases in every language, as English until translated (as imported cases are).
+    alias_in_every_language([case.pk for case in demo_cases])
     return home
 
 

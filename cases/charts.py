@@ -1,77 +1,58 @@
-"""Charts of the cases, drawn on the server as SVG: bars with their numbers written beside, a
-title screen readers announce, and a table of the same numbers under each. No script, so the
-site's Content-Security-Policy stays as strict as it is."""
+"""Charts of the cases: one row per bar, its label written as text (it wraps, never clipped,
+whatever its length or language), the bar drawn as SVG beside it, its number after it; a list
+screen readers read as "Mexico, 3", and the full table of the numbers under each. With many
+countries, the largest are drawn and the rest summed as "others"; the table keeps every one.
+Right to left, the page's direction lays the row out, and the stylesheet turns the bar round.
+No script, no inline style: the site's Content-Security-Policy stays as strict as it is."""
 
 from dataclasses import dataclass
 
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ifex.core.languages import name_in_readers_language
 
 from .choices import Status
 
-BAR_HEIGHT, GAP, LABEL_WIDTH, BAR_SPACE, WIDTH = 22, 8, 250, 300, 600
+# A chart of countries draws this many bars, then one for all the others.
+LARGEST_SHOWN = 10
 
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar, its label on the side text starts from and its number past its end: labels on
-    the left and bars growing rightwards, mirrored in a right-to-left language. The text
-    anchors stay as they are: SVG reads "start" and "end" in the page's direction."""
-
     label: str
     count: int
-    y: int
-    width: int
-    rtl: bool = False
-
-    @property
-    def text_y(self) -> int:
-        return self.y + BAR_HEIGHT - 6
-
-    @property
-    def x(self) -> int:
-        return WIDTH - LABEL_WIDTH - self.width if self.rtl else LABEL_WIDTH
-
-    @property
-    def label_x(self) -> int:
-        return WIDTH - LABEL_WIDTH + 8 if self.rtl else LABEL_WIDTH - 8
-
-    @property
-    def count_x(self) -> int:
-        return self.x - 6 if self.rtl else LABEL_WIDTH + self.width + 6
+    length: str  # in hundredths of the longest bar, as SVG reads a number whatever the language
+    others: bool = False
 
 
 @dataclass(frozen=True)
 class Chart:
     key: str
     title: str
-    rows: list[tuple[str, int]]
-    rtl: bool = False
+    rows: list[tuple[str, int]]  # every row, as the table shows them
+    fold_after: int | None = None  # the rows drawn before the rest are summed as "others"
 
     @property
     def bars(self) -> list[Bar]:
-        largest = max((count for _label, count in self.rows), default=0) or 1
+        drawn = [(label, count, False) for label, count in self.rows]
+        if self.fold_after is not None and len(self.rows) > self.fold_after + 1:
+            rest = self.rows[self.fold_after :]
+            others = ngettext(
+                "The %(count)s other country", "The %(count)s other countries", len(rest)
+            ) % {"count": len(rest)}
+            drawn = [*drawn[: self.fold_after], (others, sum(n for _l, n in rest), True)]
+        longest = max((count for _label, count, _others in drawn), default=0) or 1
         return [
-            Bar(
-                label,
-                count,
-                index * (BAR_HEIGHT + GAP),
-                round(BAR_SPACE * count / largest),
-                self.rtl,
-            )
-            for index, (label, count) in enumerate(self.rows)
+            Bar(label, count, f"{100 * count / longest:.2f}", others)
+            for label, count, others in drawn
         ]
 
     @property
-    def height(self) -> int:
-        return max(len(self.rows) * (BAR_HEIGHT + GAP), BAR_HEIGHT)
-
-    bar_height = BAR_HEIGHT
-    width = WIDTH
+    def folded(self) -> bool:
+        return any(bar.others for bar in self.bars)
 
 
 CHARTS = {
@@ -96,7 +77,10 @@ def case_chart(cases, key: str) -> Chart:
         counted = list(cases.values("country").annotate(n=one_per_case).order_by("-n"))
         countries = Country.objects.in_bulk([row["country"] for row in counted])
         rows = [(name_in_readers_language(countries[row["country"]]), row["n"]) for row in counted]
+        # The largest first; equals by name, so that the same cases draw the same chart.
+        rows.sort(key=lambda row: (-row[1], row[0]))
+        return Chart(key=key, title=str(CHARTS[key]), rows=rows, fold_after=LARGEST_SHOWN)
     else:
         counted = dict(cases.values_list("status").annotate(n=one_per_case))
         rows = [(str(label), counted.get(value, 0)) for value, label in Status.choices]
-    return Chart(key=key, title=str(CHARTS[key]), rows=rows, rtl=translation.get_language_bidi())
+    return Chart(key=key, title=str(CHARTS[key]), rows=rows)

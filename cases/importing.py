@@ -57,6 +57,7 @@ from wagtail.search.backends import get_search_backend
 from ifex.core.models import Country
 from ifex.core.page_cache import content_changed
 
+from .aliases import alias_in_every_language
 from .choices import DatePrecision, DeathType, Employment, Motive, Role, Status
 from .countries import REGION_OF, iso_code_for, site_country
 from .models import CaseIndexPage, CasePage, CaseStatusEvent, ImportedCase
@@ -617,7 +618,9 @@ def write(review: Review, progress=None) -> dict:
     added = []
     for start in range(0, len(review.new), BATCH):
         with transaction.atomic():
-            added += add_cases(review, index, review.new[start : start + BATCH], countries)
+            batch = add_cases(review, index, review.new[start : start + BATCH], countries)
+            # Readers of every language see them at once, as English until translated.
+            added += batch + alias_in_every_language(batch)
         done += len(review.new[start : start + BATCH])
         if progress:
             progress(done, total)

@@ -6,15 +6,18 @@ from django.utils.translation import gettext_lazy as _
 
 from ifex.core.listing import FilterSelect, PlaceAndYearFilterForm
 from ifex.core.page_cache import kept_until_content_changes
-from ifex.core.pages import SitePageQuerySet
+from ifex.core.pages import SitePageQuerySet, with_alias_locale
 
 from .choices import DeathType, Motive, Role, Status
 
 
 class CaseQuerySet(SitePageQuerySet):
     def for_listing(self):
-        """Live, public cases, the latest attack first, with their country in the same query."""
-        return super().for_listing().select_related("country").order_by("-attacked_on", "-pk")
+        """Live, public cases, the latest attack first, with their country in the same query,
+        and for an alias (a case not yet translated) its original's language, marked on it."""
+        return with_alias_locale(
+            super().for_listing().select_related("country").order_by("-attacked_on", "-pk")
+        )
 
 
 def years_with_cases() -> list[int]:

@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from cases.charts import LARGEST_SHOWN, Chart
 from cases.choices import DeathType, Motive, Role, Status
 from cases.factories import CasePageFactory
 from ifex.core.factories import CountryFactory
@@ -136,3 +137,52 @@ def test_a_filtered_index_costs_the_same_however_many_cases(client, case_index, 
         client.get(address)
         counts.append(uncached_get(client, address)[1])
     assert counts[0] == counts[1] <= 15
+
+
+def chart_section(html, key) -> str:
+    return html.split(f'id="chart-{key}-title"')[1].split("</figure>")[0]
+
+
+def test_with_many_countries_the_chart_draws_the_largest_then_the_others():
+    rows = [(f"Country {n:03}", 200 - n) for n in range(115)]
+    chart = Chart(key="country", title="Cases by country", rows=rows, fold_after=LARGEST_SHOWN)
+    bars = chart.bars
+    assert [bar.label for bar in bars[:LARGEST_SHOWN]] == [label for label, _ in rows[:10]]
+    others = bars[-1]
+    assert len(bars) == LARGEST_SHOWN + 1 and others.others
+    assert others.label == "The 105 other countries"
+    assert others.count == sum(count for _label, count in rows[10:])
+    assert others.length == "100.00", "the longest bar is the others' here"
+    assert bars[0].length == f"{100 * 200 / others.count:.2f}"
+    # One country more than those drawn is drawn itself, not called "the 1 other country".
+    eleven = Chart(key="country", title="", rows=rows[:11], fold_after=LARGEST_SHOWN)
+    assert [bar.label for bar in eleven.bars] == [label for label, _ in rows[:11]]
+
+
+def test_the_index_draws_the_largest_countries_and_tables_them_all(client, case_index, mexico):
+    CasePageFactory.create_batch(3, parent=case_index, country=mexico)
+    CasePageFactory(
+        parent=case_index, country=CountryFactory(name="Democratic Republic of the Congo")
+    )
+    for _ in range(LARGEST_SHOWN + 1):
+        CasePageFactory(parent=case_index)  # each in a country of its own
+    html = client.get(case_index.url).content.decode()
+    countries = chart_section(html, "country")
+    drawn = re.findall(r'<span class="chart__label">([^<]+)</span>', countries)
+    assert drawn[0] == "Mexico" and len(drawn) == LARGEST_SHOWN + 1
+    assert drawn[-1] == "The 3 other countries"
+    tabled = re.findall(r'<tr><th scope="row">([^<]+)</th><td>(\d+)</td></tr>', countries)
+    assert len(tabled) == 13 and tabled[0] == ("Mexico", "3")
+    assert ("Democratic Republic of the Congo", "1") in tabled
+    assert "Every country, as a table" in countries
+    assert 'width="100.00"' in countries and 'aria-hidden="true"' in countries
+
+
+def test_bar_lengths_are_numbers_svg_reads_in_every_language(client, case_index, mexico):
+    """French writes 33,33: an SVG attribute must read 33.33 whatever the reader's language."""
+    from django.utils import translation
+
+    rows = [("A", 3), ("B", 1)]
+    with translation.override("fr"):
+        lengths = [bar.length for bar in Chart(key="status", title="", rows=rows).bars]
+    assert lengths == ["100.00", "33.33"]

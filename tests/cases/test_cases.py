@@ -82,7 +82,12 @@ def test_filters_by_country_year_role_and_status(client, case_index, mexico, phi
 
 def test_a_download_holds_exactly_what_the_index_lists(client, case_index, mexico, philippines):
     for number in range(3):
-        CasePageFactory(parent=case_index, person_name=f"Mexico {number}", country=mexico)
+        CasePageFactory(
+            parent=case_index,
+            person_name=f"Mexico {number}",
+            country=mexico,
+            attacked_on=datetime.date(2010 + number, 1, 1),
+        )
     CasePageFactory(parent=case_index, person_name="Philippines 0", country=philippines)
 
     listed = listed_names(client.get(case_index.url, {"country": "mx"}))
@@ -269,7 +274,8 @@ def test_the_index_charts_the_cases_it_lists(client, case_index, mexico, philipp
     assert chart_rows(html, "country") == [("Mexico", "3"), ("Philippines", "1")]
     assert ("Complete impunity", "3") in chart_rows(html, "status")
     assert ("No information", "0") in chart_rows(html, "status")
-    assert '<svg class="chart__svg" role="img" aria-labelledby="chart-status-title"' in html
+    status_chart = html.split('id="chart-status-title"')[1].split("</figure>")[0]
+    assert '<span class="chart__label">Complete impunity</span>' in status_chart
 
     mexican = client.get(case_index.url, {"country": "mx"}).content.decode()
     assert chart_rows(mexican, "country") == [("Mexico", "3")]
@@ -304,24 +310,3 @@ def test_an_article_about_no_case_does_not_ask_for_its_cases(
         assert client.get(unrelated.url).status_code == 200
     assert not [query for query in queries if "cases_case" in query["sql"]]
     assert "Ana Example" in client.get(reported.url).content.decode()
-
-
-def test_charts_mirror_in_a_right_to_left_language():
-    """Arabic reads from the right: labels on the right, bars growing leftwards, each number
-    past its bar's end; English the other way round. Nothing overlaps either way."""
-    from django.utils import translation
-
-    from cases.charts import LABEL_WIDTH, WIDTH, Chart
-
-    rows = [("Mexico", 3), ("Philippines", 1)]
-    with translation.override("ar"):
-        arabic = Chart(key="country", title="", rows=rows, rtl=translation.get_language_bidi())
-    english = Chart(key="country", title="", rows=rows, rtl=translation.get_language_bidi())
-    assert english.rtl is False and arabic.rtl is True
-    for ltr_bar, rtl_bar in zip(english.bars, arabic.bars, strict=True):
-        assert ltr_bar.width == rtl_bar.width > 0
-        assert ltr_bar.x == LABEL_WIDTH and ltr_bar.count_x > ltr_bar.x + ltr_bar.width
-        assert ltr_bar.label_x < ltr_bar.x
-        assert rtl_bar.x + rtl_bar.width == WIDTH - LABEL_WIDTH, "bars end at the label column"
-        assert rtl_bar.label_x > rtl_bar.x + rtl_bar.width
-        assert 0 <= rtl_bar.count_x < rtl_bar.x
