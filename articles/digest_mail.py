@@ -55,7 +55,7 @@ def digest_mail(digest: DigestPage) -> Mail:
             "site_name": site_name,
             "web_url": absolute(digest.get_url()) if digest.live else "",
             "language": language,
-            "bidi": False,
+            "bidi": translation.get_language_bidi(),
         }
         return Mail(
             subject=f"{site_name}: {digest.title}" if site_name else digest.title,
