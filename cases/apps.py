@@ -13,7 +13,9 @@ class CasesConfig(AppConfig):
 
         from ifex.core import public_text
         from ifex.core.concerns import register_concern
+        from ifex.core.page_cache import model_version_key
         from ifex.core.search import register_search_type
+        from ifex.core.site_wide import read_with_the_site
 
         from . import withheld
         from .models import CasePage, cases_concerning, unpublish_hidden_case
@@ -22,6 +24,12 @@ class CasesConfig(AppConfig):
         post_save.connect(withheld.case_saved, sender=CasePage)
         post_delete.connect(withheld.case_deleted, sender=CasePage)
         post_save.connect(withheld.redirect_saved, sender=Redirect)
+        read_with_the_site(
+            withheld.WITHHELD_NAMES_KEY,
+            [model_version_key(CasePage)],
+            withheld.withheld_name_rows,
+            withheld.names_from_rows,
+        )
 
         register_search_type("cases", _("Cases"), "cases.CasePage")
         register_concern(_("Cases this concerns"), cases_concerning)

@@ -711,28 +711,46 @@ def withheld_ties() -> dict[int, tuple[str, ...]]:
     )
 
 
+WITHHELD_NAMES_KEY = "cases:withheld_names"
+
+
 def withheld_names() -> dict[int, frozenset[str]]:
-    """Each case (in each language) whose name is withheld in any language: its spellings."""
+    """Each case (in each language) whose name is withheld in any language: its spellings. Kept
+    by each worker until a case is saved; a new worker reads it with the site (`read_with_the_
+    site`), in the query it makes anyway."""
     from ifex.core.page_cache import kept_until_saved
 
     from .models import CasePage
 
-    return kept_until_saved("cases:withheld_names", _read_withheld_names, CasePage)
+    return kept_until_saved(WITHHELD_NAMES_KEY, _read_withheld_names, CasePage)
 
 
-def _read_withheld_names() -> dict[int, frozenset[str]]:
+def withheld_name_rows():
+    """One row per case in each language whose name is withheld in any language."""
+    from django.db.models import F, TextField
+    from django.db.models.functions import Cast, JSONObject
+
     from .models import CasePage
 
     withheld = CasePage.objects.filter(name_withheld=True).values("translation_key")
-    cases = list(
-        CasePage.objects.filter(translation_key__in=withheld).values_list(
-            "pk", "translation_key", "person_name"
+    return CasePage.objects.filter(translation_key__in=withheld).annotate(
+        row=JSONObject(
+            pk="pk",
+            key=Cast("translation_key", TextField()),
+            name=F("person_name"),
         )
     )
+
+
+def names_from_rows(rows) -> dict[int, frozenset[str]]:
     names_by_key: dict = {}
-    for _pk, key, person_name in cases:
-        names_by_key.setdefault(key, set()).add(person_name)
-    return {pk: frozenset(names_by_key[key]) for pk, key, _name in cases}
+    for row in rows:
+        names_by_key.setdefault(row["key"], set()).add(row["name"])
+    return {row["pk"]: frozenset(names_by_key[row["key"]]) for row in rows}
+
+
+def _read_withheld_names() -> dict[int, frozenset[str]]:
+    return names_from_rows(list(withheld_name_rows().values_list("row", flat=True)))
 
 
 def case_saved(sender, instance, update_fields=None, **kwargs):

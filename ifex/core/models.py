@@ -244,6 +244,18 @@ class ContentVersion(models.Model):
         return f"{self.key}: {self.version}"
 
 
+class EdgeBanOwed(models.Model):
+    """A ban the edge cache did not take (ifex/core/edge_cache.py): while one is owed, the edge
+    serves no kept page of the host (its probe of `/healthz/edge` fails), and each probe tries
+    the ban again."""
+
+    hostname = models.CharField(max_length=255, primary_key=True)
+    owed_since = models.DateTimeField()
+
+    def __str__(self):
+        return self.hostname
+
+
 class BasePage(Page):
     """Every page of the site: a teaser for listings and meta descriptions, and a hero image."""
 
