@@ -32,7 +32,6 @@ from .page_cache import (
 )
 from .pages import RESTRICTED_PATHS_KEY
 
-
 # Other apps' parts: each its key, its version keys, a queryset of one `row` value per row, and
 # how its kept value is made from the list of rows.
 OTHER_PARTS: list[tuple] = []

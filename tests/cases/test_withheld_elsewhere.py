@@ -371,3 +371,46 @@ def test_an_image_whose_file_named_the_person_before_the_withholding_is_not_show
         {"article": article.url, "articles": article_index.url, "case": case.url, "home": "/"},
     )
     assert_no_trace(texts, "Zorbane", "Quillfeather")
+
+
+# Whose names are withheld: kept by each worker, read by a new one with the site
+
+
+def test_a_new_worker_reads_whose_names_are_withheld_with_the_site_in_one_query(
+    rf, withheld_case, case_index, mexico
+):
+    import pickle
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.withheld import WITHHELD_NAMES_KEY, withheld_names
+    from ifex.core.page_cache import KEPT_BY_WORKER
+    from ifex.core.site_wide import read_together
+
+    CasePageFactory(parent=case_index, person_name="Ana Lima", country=mexico)
+    KEPT_BY_WORKER.clear()
+    with CaptureQueriesContext(connection) as queries:
+        read_together(rf.get("/"))
+    assert len(queries) == 1
+    assert pickle.loads(KEPT_BY_WORKER[WITHHELD_NAMES_KEY][1]) == {
+        withheld_case.pk: frozenset({NAME})
+    }
+    with CaptureQueriesContext(connection) as queries:
+        assert withheld_names() == {withheld_case.pk: frozenset({NAME})}
+    assert len(queries) == 0
+
+
+def test_withholding_a_name_is_known_to_the_worker_at_once(client, case_index, mexico):
+    from cases.withheld import withheld_names
+
+    case = CasePageFactory(
+        parent=case_index, title="Reporter shot", person_name=NAME, country=mexico
+    )
+    assert withheld_names() == {}
+    case.name_withheld = True
+    case.save_revision().publish()
+    assert withheld_names() == {case.pk: frozenset({NAME})}
+    case.name_withheld = False
+    case.save_revision().publish()
+    assert withheld_names() == {}
