@@ -414,3 +414,60 @@ def test_withholding_a_name_is_known_to_the_worker_at_once(client, case_index, m
     case.name_withheld = False
     case.save_revision().publish()
     assert withheld_names() == {}
+
+
+# Translations made in wagtail-localize's editor, as a translator makes them over HTTP
+
+
+@pytest.mark.parametrize("kind", ["the case", "an article about it"])
+def test_a_translation_made_in_the_localize_editor_cannot_name_the_person(
+    client, admin_client, withheld_case, article_index, django_capture_on_commit_callbacks, kind
+):
+    from wagtail.models import Locale, Page
+    from wagtail_localize.models import StringSegment, Translation
+
+    if kind == "the case":
+        withheld_case.teaser = "A reporter was attacked."
+        withheld_case.save_revision().publish()
+        page = withheld_case
+    else:
+        page = ArticlePageFactory(
+            parent=article_index,
+            teaser="A reporter was attacked.",
+            body=body_linking_to(withheld_case),
+        )
+    french = Locale.objects.get(language_code="fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(f"/admin/localize/submit/page/{page.pk}/", {"locales": [french.pk]})
+    translation = Translation.objects.get(
+        source__object_id=page.translation_key, target_locale=french
+    )
+    segment = StringSegment.objects.get(
+        source=translation.source, string__data="A reporter was attacked."
+    )
+    typed = admin_client.put(
+        f"/admin/localize/translate/{translation.pk}/strings/{segment.pk}/edit/",
+        "value=Jos%C3%A9+Quillfeather+a+%C3%A9t%C3%A9+attaqu%C3%A9.",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert typed.status_code in (200, 201), typed.content
+    target = Page.objects.get(translation_key=page.translation_key, locale=french)
+    published = admin_client.post(
+        f"/admin/pages/{target.pk}/edit/", {"action": "publish"}, follow=True
+    )
+    assert published.status_code == 200, "the editor again, not a 500"
+    told = [str(message) for message in published.context["messages"]]
+    assert any("validation errors" in message for message in told), told
+    assert (
+        not type(page)
+        .objects.filter(
+            translation_key=page.translation_key, locale=french, teaser__icontains="Quillfeather"
+        )
+        .exists()
+    )
+    french_pages = Page.objects.filter(locale=french, live=True).specific()
+    texts = texts_of(client, {page.title: page.url for page in french_pages if page.url})
+    texts.update(
+        texts_of(client, {"api": "/api/v1/cases/?lang=fr", "search": "/fr/search/?q=attaqué"})
+    )
+    assert_no_trace(texts, "Quillfeather")
