@@ -130,6 +130,9 @@ class CasePage(BasePage):
     search_fields = [
         *BasePage.search_fields,
         index.SearchField("summary"),
+        # Readers look a case up by the media the person worked for, or the place.
+        index.SearchField("employers"),
+        index.SearchField("locality"),
         index.FilterField("status"),
         index.RelatedFields("country", [index.SearchField("name")]),
     ]
