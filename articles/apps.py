@@ -6,7 +6,7 @@ class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Articles and joint statements")
     # Run by ifex/core's run_periodic_jobs, in this order.
-    periodic_jobs = ("draft_weekly_digests",)
+    periodic_jobs = ("draft_weekly_digests", "send_due_digests")
 
     def ready(self):
         from ifex.core.cards import cards_borrow

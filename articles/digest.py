@@ -9,8 +9,10 @@ draft deleted by an editor, drafts nothing.
 
 import datetime
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import IntegrityError, models, transaction
+from django.http import HttpResponse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -98,6 +100,22 @@ class DigestPage(BasePage):
         verbose_name_plural = _lazy("weekly digests")
 
     @property
+    def preview_modes(self):
+        return [("", _("Page")), ("mail", _("Mail")), ("text", _("Mail as plain text"))]
+
+    def serve_preview(self, request, mode_name):
+        """The mail as its readers will get it, written from the edited digest: the HTML
+        part, or the plain-text part."""
+        if mode_name not in ("mail", "text"):
+            return super().serve_preview(request, mode_name)
+        from .digest_mail import preview_message
+
+        message = preview_message(self)
+        if mode_name == "text":
+            return HttpResponse(message.body, content_type="text/plain; charset=utf-8")
+        return HttpResponse(message.alternatives[0][0], content_type="text/html; charset=utf-8")
+
+    @property
     def week_end(self):
         return self.week_start + datetime.timedelta(days=6) if self.week_start else None
 
@@ -127,6 +145,29 @@ class DigestWeek(models.Model):
 
     def __str__(self):
         return f"{self.locale_id} {self.week_start}"
+
+
+class DigestSend(models.Model):
+    """A digest's one send, asked for by an editor: now, or at `send_at` (the periodic jobs
+    start it then). One per digest: a digest is never sent twice."""
+
+    page = models.OneToOneField(
+        Page, verbose_name=_lazy("digest"), on_delete=models.CASCADE, related_name="digest_send"
+    )
+    mailing = models.OneToOneField(
+        "core.Mailing", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    send_at = models.DateTimeField(_lazy("send at"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _lazy("digest send")
+
+    def __str__(self):
+        return f"{self.page_id} {self.send_at or self.requested_at:%Y-%m-%d %H:%M}"
 
 
 def story_ids(digest) -> list[int]:

@@ -15,7 +15,7 @@ from ifex.core.blocks import BodyStreamBlock
 from ifex.core.listing import TaxonomyFilterForm, build_listing, years_with_pages
 from ifex.core.models import BasePage
 
-from .digest import DigestIndexPage, DigestPage, DigestWeek  # noqa: F401 (models of this app)
+from .digest import DigestIndexPage, DigestPage, DigestSend, DigestWeek  # noqa: F401 (models of this app)
 from .downloads import signatures_download
 from .feeds import NewsFeed
 from .forms import NewsPageForm

@@ -15,12 +15,14 @@ from wagtail.query import PageQuerySet
 from .languages import active_locale_id, default_locale_id, language_root, live_translation_rows
 from .page_cache import kept_until_content_changes, kept_until_saved
 
+RESTRICTED_PATHS_KEY = "restricted_paths"
+
 
 def restricted_paths() -> list[str]:
     """The tree paths of the pages with a view restriction: few, if any. Kept until a
     restriction is saved or deleted, or a page moves (its subtree's paths change with it)."""
     return kept_until_saved(
-        "restricted_paths",
+        RESTRICTED_PATHS_KEY,
         lambda: sorted(set(PageViewRestriction.objects.values_list("page__path", flat=True))),
         PageViewRestriction,
     )
