@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0016_organisation_contact_email'),
+        ('core', '0017_edge_bans_owed'),
         ('wagtailcore', '0098_apitoken'),
     ]
 
