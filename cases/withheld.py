@@ -461,6 +461,24 @@ def withhold_in_every_language(case, lifting: bool) -> None:
     translations_of(case).filter(name_withheld=False).update(name_withheld=True)
     remove_addresses_naming(case)
     transaction.on_commit(lambda: remove_addresses_naming(case))
+    transaction.on_commit(lambda: index_again_pages_about(case))
+
+
+def index_again_pages_about(case) -> None:
+    """The search index holds each page as readers get it (`BasePage.get_indexed_instance`):
+    the pages about the person, indexed while the name was public, are indexed again without
+    it, so that searching the name finds none of them."""
+    from wagtail.models import Page
+    from wagtail.search import index
+
+    name = withheld_name_of(case)
+    if not name:
+        return
+    spellings = set(translations_of(case).values_list("person_name", flat=True))
+    spellings.add(case.person_name)
+    about = [pk for pk, names in withheld_ties().items() if spellings & set(names)]
+    for page in Page.objects.filter(pk__in=about).specific():
+        index.insert_or_update_object(page)
 
 
 def remove_addresses_naming(case) -> list[str]:
@@ -539,11 +557,19 @@ def _redact_stream(name: WithheldName, value):
         return [_redact_stream(name, item) for item in value]
     if isinstance(value, str):
         if "<" in value:
-            return name.redact_html(value)
+            return _redact_rich_text(name, value)
         if _looks_like_address(value):
             return name.redact_address(value)
         return name.redact(value)
     return value
+
+
+def _redact_rich_text(name: WithheldName, markup: str) -> str:
+    """Rich text as readers get it, links and embeds expanded (a document's address carries its
+    file's name), with the name out."""
+    from wagtail.rich_text import expand_db_html
+
+    return name.redact_html(expand_db_html(markup))
 
 
 def _string_naming(name: WithheldName, text: str) -> bool:
@@ -836,7 +862,7 @@ def redacted_page(page, name: WithheldName):
             setattr(view, field, name.redact(getattr(page, field)))
     for field in _content_fields(page, RichTextField):
         if field not in deferred:
-            setattr(view, field, name.redact_html(getattr(page, field) or ""))
+            setattr(view, field, _redact_rich_text(name, getattr(page, field) or ""))
     for field in _content_fields(page, StreamField):
         if field not in deferred:
             setattr(view, field, _redact_stream(name, _stored_stream(page, field)))

@@ -326,6 +326,11 @@ class BasePage(Page):
         context["page"] = context["self"] = public_text.reader_view(self)
         return context
 
+    def get_indexed_instance(self):
+        # The search index holds the page as readers get it.
+        page = super().get_indexed_instance()
+        return None if page is None else public_text.reader_view(page)
+
     @property
     def hero_alt_text(self) -> str:
         if self.hero_image_decorative or not self.hero_image:

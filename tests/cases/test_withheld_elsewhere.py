@@ -471,3 +471,55 @@ def test_a_translation_made_in_the_localize_editor_cannot_name_the_person(
         texts_of(client, {"api": "/api/v1/cases/?lang=fr", "search": "/fr/search/?q=attaqué"})
     )
     assert_no_trace(texts, "Quillfeather")
+
+
+# Search and linked files: what a page about the person said before the withholding
+
+
+def test_readers_search_does_not_find_a_page_about_the_person_by_the_name(
+    client, case_index, mexico, article_index, django_capture_on_commit_callbacks
+):
+    case = CasePageFactory(
+        parent=case_index, title="Reporter shot", person_name=NAME, country=mexico
+    )
+    ArticlePageFactory(
+        parent=article_index,
+        title="Threats before the attack",
+        body=body_linking_to(case)
+        + stream_data([("paragraph", "<p>Quillfeather had received threats.</p>")]),
+    )
+    assert "Threats before the attack" in client.get("/search/?q=Quillfeather").content.decode()
+    case.name_withheld = True
+    with django_capture_on_commit_callbacks(execute=True):
+        case.save_revision().publish()
+    for query in ("Quillfeather", "Zorbane", "quillfeather threats"):
+        found = client.get("/search/", {"q": query}).content.decode()
+        assert "Threats before the attack" not in found, query
+    assert "Threats before the attack" in client.get("/search/?q=threats").content.decode()
+
+
+def test_a_linked_document_whose_file_names_the_person_is_not_linked_to_readers(
+    client, case_index, mexico, article_index
+):
+    from wagtail.models import Collection
+
+    from tests.support import document_in
+
+    case = CasePageFactory(
+        parent=case_index, title="Reporter shot", person_name=NAME, country=mexico
+    )
+    document = document_in(Collection.get_first_root_node(), "zorbane-quillfeather-complaint")
+    article = ArticlePageFactory(
+        parent=article_index,
+        slug="the-complaint",
+        body=body_linking_to(case)
+        + stream_data(
+            [("paragraph", f'<p>Read <a linktype="document" id="{document.pk}">it</a>.</p>')]
+        ),
+    )
+    assert "quillfeather" in client.get(article.url).content.decode()
+    case.name_withheld = True
+    case.save_revision().publish()
+    texts = texts_of(client, {"article": article.url, "api": "/api/v1/statements/"})
+    assert_no_trace(texts, "Zorbane", "Quillfeather")
+    assert "Read it." in texts["article"] or "Read <a>it</a>." in texts["article"]
