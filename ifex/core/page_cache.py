@@ -598,15 +598,29 @@ def invalidate_on_change(*models):
     WATCHED_MODELS.update(models)
 
 
+# Models kept with another's rows (a setting's words in each language): {part: whole}.
+PARTS_OF: dict[type, type] = {}
+
+
+def invalidate_with(part, whole):
+    """Saving or deleting a `part` changes what readers see, and what is kept of `whole`."""
+    invalidate_on_change(part)
+    PARTS_OF[part] = whole
+
+
 def saved(sender, instance, raw=False, **kwargs):
     if sender in WATCHED_MODELS and not raw:
         content_changed()
         model_changed(sender)
+        if sender in PARTS_OF:
+            model_changed(PARTS_OF[sender])
 
 
 def deleted(sender, instance, **kwargs):
     if sender in WATCHED_MODELS:
         model_changed(sender)
+        if sender in PARTS_OF:
+            model_changed(PARTS_OF[sender])
     if sender in WATCHED_MODELS or isinstance(instance, Page | DraftStateMixin):
         content_changed()
 
