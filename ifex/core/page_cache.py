@@ -146,9 +146,17 @@ def is_anonymous(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
+def not_kept(request) -> None:
+    """The view shows under this address what it shows under another (a page number written
+    otherwise, a search's spaces): answered, not kept, so a cache-buster in a parameter the
+    page reads makes no new entry."""
+    request.page_cache_not_kept = True
+
+
 def reader_may_share(request, response) -> bool:
     return (
-        is_anonymous(request)
+        not getattr(request, "page_cache_not_kept", False)
+        and is_anonymous(request)
         and not getattr(request, "is_preview", False)
         and response.status_code == 200
         and not response.streaming
