@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ifex.core.languages import name_in_readers_language
 from ifex.core.listing import filter_listing, years_with_pages
 from ifex.core.models import SiteSettings
+from ifex.core.public_text import reader_views
 
 FEED_LENGTH = 20
 
@@ -46,7 +47,7 @@ class NewsFeed(Feed):
         )
 
     def items(self, obj):
-        return obj[:FEED_LENGTH]
+        return reader_views(obj[:FEED_LENGTH])
 
     def item_title(self, item):
         return item.title

@@ -15,6 +15,7 @@ from wagtail.models import Locale, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
+from . import public_text
 from .page_cache import VERSIONS_TABLE, kept_until_saved
 from .page_forms import BasePageForm
 from .pages import SitePageManager, route_in_one_step, view_restrictions
@@ -315,6 +316,20 @@ class BasePage(Page):
 
     def get_view_restrictions(self):
         return view_restrictions(self)
+
+    def clean(self):
+        super().clean()
+        public_text.check_page(self)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["page"] = context["self"] = public_text.reader_view(self)
+        return context
+
+    def get_indexed_instance(self):
+        # The search index holds the page as readers get it.
+        page = super().get_indexed_instance()
+        return None if page is None else public_text.reader_view(page)
 
     @property
     def hero_alt_text(self) -> str:

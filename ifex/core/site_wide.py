@@ -2,7 +2,10 @@
 site root paths, the locales, the restricted paths), read in one query by a worker that keeps
 none of it: one just started, or after a change to the sites, the locales or the language
 homes. Each part is then kept by the worker (`kept_by_worker`) as its own reader keeps it,
-under the same key and versions; a change to one part alone re-reads that part alone."""
+under the same key and versions; a change to one part alone re-reads that part alone.
+
+Another app adds what every request of its own needs (`read_with_the_site`) without the core
+knowing it: the cases app, whose names are withheld."""
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Subquery
@@ -29,6 +32,14 @@ from .page_cache import (
 )
 from .pages import RESTRICTED_PATHS_KEY
 
+# Other apps' parts: each its key, its version keys, a queryset of one `row` value per row, and
+# how its kept value is made from the list of rows.
+OTHER_PARTS: list[tuple] = []
+
+
+def read_with_the_site(key: str, version_keys, rows, value) -> None:
+    OTHER_PARTS.append((key, list(version_keys), rows, value))
+
 
 def read_together(request):
     if keeps_by_worker("site_root_paths", root_paths_versions()):
@@ -39,6 +50,7 @@ def read_together(request):
         LOCALE_IDS_KEY: [model_version_key(Locale)],
         RESTRICTED_PATHS_KEY: [model_version_key(PageViewRestriction)],
     }
+    parts.update({key: version_keys for key, version_keys, _rows, _value in OTHER_PARTS})
     versions = {key: worker_versions(version_keys) for key, version_keys in parts.items()}
     sites = list(in_one_query())
     if not sites:
@@ -54,6 +66,8 @@ def read_together(request):
         LOCALE_IDS_KEY: {row["code"]: row["id"] for row in sites[0].locales},
         RESTRICTED_PATHS_KEY: sorted(set(sites[0].restricted_paths)),
     }
+    for number, (key, _version_keys, _rows, value) in enumerate(OTHER_PARTS):
+        values[key] = value(getattr(sites[0], f"part_{number}") or [])
     for key, value in values.items():
         keep_by_worker(key, value, versions[key])
 
@@ -63,12 +77,17 @@ def in_one_query():
     root paths), each row also carrying the locales and the restricted paths."""
     locales = Locale.objects.order_by().values(row=JSONObject(code="language_code", id="id"))
     restricted = PageViewRestriction.objects.order_by().values("page__path")
+    others = {
+        f"part_{number}": ArraySubquery(rows().order_by().values("row"))
+        for number, (_key, _version_keys, rows, _value) in enumerate(OTHER_PARTS)
+    }
     return (
         Site.objects.select_related("root_page")
         .annotate(
             homes=Subquery(root_paths_homes()),
             locales=ArraySubquery(locales),
             restricted_paths=ArraySubquery(restricted),
+            **others,
         )
         .order_by("-root_page__url_path", "-is_default_site", "hostname")
     )

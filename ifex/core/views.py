@@ -21,6 +21,7 @@ from .languages import language_root
 from .listing import PER_PAGE, KeptCountPaginator, nearest_page_number
 from .page_cache import PAGE_DECLARES, read_only, reads_query
 from .pages import specific_pages
+from .public_text import reader_views
 from .search import SEARCH_TYPES, clean_query, search_models, search_pages
 from .sign_in import page_password_credentials
 
@@ -60,7 +61,7 @@ def search(request):
             count_key=search_count_key(query.text, page_types, country, year),
         )
         results = paginator.get_page(nearest_page_number(request.GET.get("page"), paginator))
-        results.object_list = specific_pages(list(results.object_list))
+        results.object_list = reader_views(specific_pages(list(results.object_list)))
         context["results"] = results
         shown = OTHER_RESULTS_SHOWN
     else:

@@ -34,7 +34,8 @@ pytestmark = pytest.mark.django_db
 BUDGET = 15
 # A newly started worker also reads the content versions and what it then keeps in its memory
 # (the site, its root paths and language homes, the restricted paths, the locales, the site
-# settings): the pages that still cost it more than BUDGET, each only ever lowered.
+# settings, whose names are withheld: cases.withheld.withheld_names): the pages that still cost
+# it more than BUDGET, each only ever lowered.
 NEW_WORKER_CEILINGS = {
     "/": 16,
     "/campaigns/no-impunity/": 18,
