@@ -655,7 +655,11 @@ def root_paths_in_one_query() -> list[SiteRootPath]:
 
 
 def model_changed(model):
+    """What pages read beside their content changed (a site setting, whose names are
+    withheld): a page rendered before is never served as the version before."""
     replace_version(model_version_key(model))
+    if model not in ADDED_ONLY_MODELS:
+        replace_version(REMOVALS_KEY)
 
 
 WATCHED_MODELS: set[type] = set()

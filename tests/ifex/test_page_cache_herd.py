@@ -11,6 +11,7 @@ from articles.factories import ArticlePageFactory
 from articles.models import ArticleIndexPage
 from campaigns.factories import ImpunityFigureFactory
 from campaigns.models import HomePage
+from cases.factories import CasePageFactory
 from ifex.core import page_cache
 from ifex.core.factories import stream_data
 from ifex.core.page_cache import CACHE_STATUS_HEADER, VERSION_KEY
@@ -112,13 +113,33 @@ def make_private(article):
     PageViewRestriction.objects.create(page=article, restriction_type=PageViewRestriction.LOGIN)
 
 
-@pytest.mark.parametrize("take_away", [unpublish, make_private])
+def withhold_the_name(article):
+    case = article.about_case
+    case.name_withheld = True
+    case.save_revision().publish()
+
+
+@pytest.mark.parametrize("take_away", [unpublish, make_private, withhold_the_name])
 def test_no_reader_gets_the_version_before_a_page_was_taken_away(
-    client, article_index, monkeypatch, take_away
+    client, article_index, case_index, mexico, monkeypatch, take_away
 ):
-    article = ArticlePageFactory(parent=article_index, title="Pulled for safety")
+    """Taken away: the article itself, or the name of a person it names (withheld on the
+    case, then taken out of every page about them: a publish of the case, not of the page)."""
+    case = CasePageFactory(
+        parent=case_index,
+        title="Reporter attacked",
+        person_name="Zorbane Quillfeather",
+        country=mexico,
+    )
+    article = ArticlePageFactory(
+        parent=article_index,
+        title="Pulled for safety",
+        teaser="Zorbane Quillfeather was threatened.",
+        body=stream_data([("paragraph", f'<p><a linktype="page" id="{case.pk}">Case</a></p>')]),
+    )
+    article.about_case = case
     client.get("/articles/")
-    assert "Pulled for safety" in client.get("/articles/").content.decode()
+    assert "Zorbane Quillfeather" in client.get("/articles/").content.decode()
     take_away(article)
     arriving = render_with_a_reader_arriving(monkeypatch, ArticleIndexPage)
 
@@ -126,7 +147,7 @@ def test_no_reader_gets_the_version_before_a_page_was_taken_away(
 
     meanwhile = arriving["response"]
     assert meanwhile[CACHE_STATUS_HEADER] == "miss"
-    assert "Pulled for safety" not in meanwhile.content.decode()
+    assert "Quillfeather" not in meanwhile.content.decode()
 
 
 def test_a_render_that_fails_leaves_no_reader_on_the_version_before(figure_on_home, monkeypatch):
