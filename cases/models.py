@@ -441,7 +441,7 @@ class CaseIndexPage(RoutablePageMixin, BasePage):
         return ["/", "/csv/", "/json/"]
 
     def cases(self):
-        return CasePage.objects.for_listing().descendant_of(self)
+        return CasePage.objects.for_listing().listed_under(self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

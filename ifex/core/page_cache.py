@@ -157,9 +157,17 @@ def is_anonymous(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
+def not_kept(request) -> None:
+    """The view shows under this address what it shows under another (a page number written
+    otherwise, a search's spaces): answered, not kept, so a cache-buster in a parameter the
+    page reads makes no new entry."""
+    request.page_cache_not_kept = True
+
+
 def reader_may_share(request, response) -> bool:
     return (
-        is_anonymous(request)
+        not getattr(request, "page_cache_not_kept", False)
+        and is_anonymous(request)
         and not getattr(request, "is_preview", False)
         and response.status_code == 200
         and not response.streaming
@@ -678,15 +686,29 @@ def invalidate_on_change(*models, saves_take_away: bool = True):
         ADDED_ONLY_MODELS.update(models)
 
 
+# Models kept with another's rows (a setting's words in each language): {part: whole}.
+PARTS_OF: dict[type, type] = {}
+
+
+def invalidate_with(part, whole):
+    """Saving or deleting a `part` changes what readers see, and what is kept of `whole`."""
+    invalidate_on_change(part)
+    PARTS_OF[part] = whole
+
+
 def saved(sender, instance, raw=False, **kwargs):
     if sender in WATCHED_MODELS and not raw:
         replace_version(takes_away=sender not in ADDED_ONLY_MODELS)
         model_changed(sender)
+        if sender in PARTS_OF:
+            model_changed(PARTS_OF[sender])
 
 
 def deleted(sender, instance, **kwargs):
     if sender in WATCHED_MODELS:
         model_changed(sender)
+        if sender in PARTS_OF:
+            model_changed(PARTS_OF[sender])
     if sender in WATCHED_MODELS or isinstance(instance, Page | DraftStateMixin):
         content_changed()
 
