@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from ifex.core.api import OpenDataViewSet, WithAbout, filter_parameters, language_parameter
 from ifex.core.listing import TaxonomyFilterForm, years_with_pages
+from ifex.core.public_text import reader_view
 
 from .models import JointStatementPage, Signatory, StatementIndexPage
 
@@ -35,6 +36,9 @@ class StatementSerializer(serializers.ModelSerializer):
     class Meta:
         model = JointStatementPage
         fields = ["id", "title", "date", "teaser", "countries", "signatories", "url"]
+
+    def to_representation(self, statement):
+        return super().to_representation(reader_view(statement))
 
     def get_url(self, statement) -> str:
         request = self.context["request"]

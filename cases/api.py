@@ -16,7 +16,7 @@ from ifex.core.pages import under_restriction
 from .choices import DatePrecision, DeathType, Employment, Motive, Role, Status
 from .listing import CaseFilterForm, years_with_cases
 from .models import CaseIndexPage, CasePage, CaseReport, CaseStatusEvent
-from .withheld import public_view
+from .withheld import public_report_rows, public_view
 
 
 class StatusEventSerializer(serializers.ModelSerializer):
@@ -60,7 +60,9 @@ class CaseSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=Status.choices)
     status_label = serializers.CharField(source="get_status_display")
     status_history = StatusEventSerializer(many=True, source="public_history")
-    reports = ReportSerializer(many=True, help_text=_("Articles and statements about the case."))
+    reports = ReportSerializer(
+        many=True, source="reports_shown", help_text=_("Articles and statements about the case.")
+    )
     summary = serializers.SerializerMethodField(help_text=_("What happened, as HTML."))
     url = serializers.SerializerMethodField()
 
@@ -94,17 +96,9 @@ class CaseSerializer(serializers.ModelSerializer):
     def to_representation(self, case):
         # The case's public view: a withheld name redacted wherever it got in.
         view = public_view(case)
-        data = super().to_representation(view)
-        if view.keep_out:
-            data["reports"] = [
-                report
-                for report in data["reports"]
-                if not (
-                    view.keep_out.in_text(report["title"])
-                    or view.keep_out.in_address(report["url"])
-                )
-            ]
-        return data
+        # None whose text (title, address, teaser, body) names the person.
+        view.reports_shown = public_report_rows(view, case.reports.all())
+        return super().to_representation(view)
 
     def get_source(self, case) -> dict | None:
         if not case.source_name:

@@ -130,6 +130,9 @@ class CasePage(BasePage):
     search_fields = [
         *BasePage.search_fields,
         index.SearchField("summary"),
+        # Readers look a case up by the media the person worked for, or the place.
+        index.SearchField("employers"),
+        index.SearchField("locality"),
         index.FilterField("status"),
         index.RelatedFields("country", [index.SearchField("name")]),
     ]
@@ -217,10 +220,25 @@ class CasePage(BasePage):
         elsewhere = []  # fields the admin form does not show, and status rows
         errors = {}
         for field in withheld.case_fields_carrying(name, self):
-            if field in withheld.IMAGE_TEXT_FIELDS:
+            if field == "hero_image":
+                elsewhere.append(
+                    _(
+                        "The name is withheld: the image's file name, title, description or "
+                        "credit names the person. Choose another image."
+                    )
+                )
+            elif field in withheld.IMAGE_TEXT_FIELDS:
                 elsewhere.append(_("The name is withheld: take it out of the image's caption."))
             else:
                 errors[field] = message
+        elsewhere += [
+            _(
+                "The name is withheld: the address of “%(title)s”, a page about this case, "
+                "names the person. Change that page's slug first."
+            )
+            % {"title": title}
+            for title in withheld.addresses_naming_pages_about(name, self)
+        ]
         # The admin form checks the rows it sends itself: here the page still has the saved ones.
         if not getattr(self, "rows_checked", False):
             elsewhere += [
@@ -397,7 +415,7 @@ def cases_concerning(page) -> list:
     """The live cases an article or statement is about, in its language, newest first."""
     if page.pk not in reported_page_ids():
         return []
-    return list(
+    cases = (
         CasePage.objects.live()
         .public()
         .filter(reports__page=page)
@@ -405,6 +423,7 @@ def cases_concerning(page) -> list:
         .order_by("-attacked_on", "-pk")
         .distinct()
     )
+    return [withheld.reader_view(case) for case in cases]
 
 
 class CaseIndexPage(RoutablePageMixin, BasePage):
@@ -422,7 +441,7 @@ class CaseIndexPage(RoutablePageMixin, BasePage):
         return ["/", "/csv/", "/json/"]
 
     def cases(self):
-        return CasePage.objects.for_listing().descendant_of(self)
+        return CasePage.objects.for_listing().listed_under(self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -434,7 +453,9 @@ class CaseIndexPage(RoutablePageMixin, BasePage):
             per_page=50,
             form_class=CaseFilterForm,
         )
-        filtered = context["listing"].page.paginator.object_list
+        shown = context["listing"].page
+        shown.object_list = [withheld.reader_view(case) for case in shown.object_list]
+        filtered = shown.paginator.object_list
         context["charts"] = [case_chart(filtered, key) for key in CHARTS]
         return context
 

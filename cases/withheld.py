@@ -15,6 +15,7 @@ Used by the cases (the checks on save and what readers see) and by the importers
 
 import contextvars
 import copy
+import hashlib
 import html
 import re
 import unicodedata
@@ -147,7 +148,9 @@ class WithheldName:
     def in_address(self, address) -> bool:
         if not (self._in_address and address):
             return False
-        return bool(self._in_address.search(fold(unquote(str(address).replace("+", " ")))))
+        # "_" joins words in file names (zorbane_quillfeather_2019.jpg): a separator here.
+        address = unquote(str(address).replace("+", " ")).replace("_", " ")
+        return bool(self._in_address.search(fold(address)))
 
     def in_html(self, markup) -> bool:
         """In the text of rich text, or in any of its attributes: link addresses, titles."""
@@ -293,7 +296,50 @@ def fields_carrying(name: WithheldName, instance, text=(), addresses=(), rich_te
 
 
 def case_fields_carrying(name: WithheldName, case) -> list[str]:
-    return fields_carrying(name, case, TEXT_FIELDS, ADDRESS_FIELDS, RICH_TEXT_FIELDS)
+    found = fields_carrying(name, case, TEXT_FIELDS, ADDRESS_FIELDS, RICH_TEXT_FIELDS)
+    if case.hero_image_id and image_naming(name, case.hero_image):
+        found.append("hero_image")
+    return found
+
+
+def image_naming(name: WithheldName, image) -> bool:
+    """Readers get an image's title, description and credit as its text, and its file's name in
+    the address of each of its renditions."""
+    return any(name.in_text(getattr(image, part, "")) for part in IMAGE_TEXT) or (
+        name.in_address(image.file.name)
+    )
+
+
+def public_hero(view, name: WithheldName) -> None:
+    """The view's hero image as readers get it: its text redacted, or none at all when its file's
+    name (in every rendition's address) names the person."""
+    if not getattr(view, "hero_image_id", None):
+        return
+    if name.in_address(view.hero_image.file.name):
+        view.hero_image = None
+        return
+    image = copy.copy(view.hero_image)
+    for part in IMAGE_TEXT:
+        setattr(image, part, name.redact(getattr(image, part, "")))
+    view.hero_image = image
+
+
+def addresses_naming_pages_about(name: WithheldName, case) -> list[str]:
+    """The titles of the pages about the case (linking to any of its languages, or that it
+    links to) whose address names the person."""
+    from wagtail.models import Page, ReferenceIndex
+
+    cases = [case.pk, *translations_of(case).values_list("pk", flat=True)] if case.pk else []
+    page_type = _page_content_type()
+    linking = ReferenceIndex.objects.filter(
+        base_content_type=page_type,
+        to_content_type=page_type,
+        to_object_id__in=[str(pk) for pk in cases],
+    ).values_list("object_id", flat=True)
+    about = {int(pk) for pk in linking if pk.isdigit()} | _pages_linked_from(case)
+    pages = Page.objects.filter(pk__in=about).exclude(pk__in=cases)
+    rows = pages.values_list("title", "url_path")
+    return [title for title, path in rows if name.in_address(path)]
 
 
 def event_fields_carrying(name: WithheldName, event) -> list[str]:
@@ -339,6 +385,7 @@ def public_view(case):
         setattr(view, field, name.redact_address(getattr(case, field, "")))
     for field in RICH_TEXT_FIELDS:
         setattr(view, field, name.redact_html(expand_db_html(getattr(case, field, "") or "")))
+    public_hero(view, name)
     events = []
     for event in view.public_history:
         event = copy.copy(event)
@@ -352,9 +399,13 @@ def public_view(case):
 
 
 def page_carrying(name: WithheldName, page) -> bool:
-    """A page shown beside the case (a report) whose title or address names the person: listing
-    it would tie the name to the case."""
-    return name.in_text(page.title) or name.in_address(page.url_path)
+    """A page shown beside the case (a report) that names the person anywhere readers would see
+    it (its title, address, teaser, body, images): listing it would tie the name to the case."""
+    return (
+        name.in_text(page.title)
+        or name.in_address(page.url_path)
+        or bool(page_fields_naming(name, page.specific))
+    )
 
 
 def public_reports(view, pages) -> list:
@@ -362,6 +413,15 @@ def public_reports(view, pages) -> list:
     if not view.keep_out:
         return list(pages)
     return [page for page in pages if not page_carrying(view.keep_out, page)]
+
+
+def public_report_rows(view, rows) -> list:
+    """The case's reports (rows with their `page`) that readers may see beside it."""
+    rows = list(rows)
+    if not view.keep_out:
+        return rows
+    shown = {page.pk for page in public_reports(view, [row.page for row in rows])}
+    return [row for row in rows if row.page_id in shown]
 
 
 # Withholding a name is the same in every language, and leaves no address pointing at the case.
@@ -401,21 +461,36 @@ def withhold_in_every_language(case, lifting: bool) -> None:
     translations_of(case).filter(name_withheld=False).update(name_withheld=True)
     remove_addresses_naming(case)
     transaction.on_commit(lambda: remove_addresses_naming(case))
+    transaction.on_commit(lambda: index_again_pages_about(case))
+
+
+def index_again_pages_about(case) -> None:
+    """The search index holds each page as readers get it (`BasePage.get_indexed_instance`):
+    the pages about the person, indexed while the name was public, are indexed again without
+    it, so that searching the name finds none of them."""
+    from wagtail.models import Page
+    from wagtail.search import index
+
+    name = withheld_name_of(case)
+    if not name:
+        return
+    spellings = set(translations_of(case).values_list("person_name", flat=True))
+    spellings.add(case.person_name)
+    about = [pk for pk, names in withheld_ties().items() if spellings & set(names)]
+    for page in Page.objects.filter(pk__in=about).specific():
+        index.insert_or_update_object(page)
 
 
 def remove_addresses_naming(case) -> list[str]:
-    """Deletes the redirects from an address that carries the withheld name, to any language of
-    the case (or to a link), and returns their old paths."""
-    from django.db.models import Q
+    """Deletes the redirects from an address that carries the withheld name, to any page or
+    link, and returns their old paths."""
     from wagtail.contrib.redirects.models import Redirect
 
     name = withheld_name_of(case)
     if not name:
         return []
-    pages = [case.pk, *translations_of(case).values_list("pk", flat=True)]
-    redirects = Redirect.objects.filter(
-        Q(redirect_page_id__in=pages) | Q(redirect_page__isnull=True)
-    ).values_list("pk", "old_path")
+    # To any page: an old address of a page about the person, or one typed by staff, names them.
+    redirects = Redirect.objects.values_list("pk", "old_path")
     naming = {pk: old_path for pk, old_path in redirects if name.in_address(old_path)}
     if naming:
         Redirect.objects.filter(pk__in=naming).delete()
@@ -433,3 +508,380 @@ def collected_removed_addresses() -> list[str]:
     collected = _removed_addresses.get(None) or set()
     _removed_addresses.set(None)
     return sorted(collected)
+
+
+# Other pages about the person: an article, a statement or a campaign that links to the case, or
+# that the case links to or lists as a report. Staff cannot save one that names the person (the
+# error beside the field); one that named them before the name was withheld is shown to readers
+# with the name taken out (`reader_view`).
+
+PAGE_TEXT_FIELDS = (
+    "title",
+    "seo_title",
+    "search_description",
+    "teaser",
+    "intro",
+    "hero_caption",
+    "hero_image_alt",
+)
+PAGE_ADDRESS_FIELDS = ("slug",)
+IMAGE_TEXT = ("title", "description", "credit")
+# In stored StreamField content: the block's kind and identity, never words.
+STREAM_KEYS_NOT_TEXT = frozenset({"type", "id"})
+
+
+def _looks_like_address(text: str) -> bool:
+    return text.startswith(("http://", "https://", "/", "mailto:")) and " " not in text
+
+
+def _texts_in_stream(value):
+    """Every string in StreamField content as stored (blocks, structs, lists)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key not in STREAM_KEYS_NOT_TEXT:
+                yield from _texts_in_stream(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts_in_stream(item)
+    elif isinstance(value, str):
+        yield value
+
+
+def _redact_stream(name: WithheldName, value):
+    if isinstance(value, dict):
+        return {
+            key: item if key in STREAM_KEYS_NOT_TEXT else _redact_stream(name, item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_redact_stream(name, item) for item in value]
+    if isinstance(value, str):
+        if "<" in value:
+            return _redact_rich_text(name, value)
+        if _looks_like_address(value):
+            return name.redact_address(value)
+        return name.redact(value)
+    return value
+
+
+def _redact_rich_text(name: WithheldName, markup: str) -> str:
+    """Rich text as readers get it, links and embeds expanded (a document's address carries its
+    file's name), with the name out."""
+    from wagtail.rich_text import expand_db_html
+
+    return name.redact_html(expand_db_html(markup))
+
+
+def _string_naming(name: WithheldName, text: str) -> bool:
+    from wagtail.rich_text import expand_db_html
+
+    if "<" in text:
+        # Links to pages are read as readers get them: with the page's address.
+        return name.in_html(text) or name.in_html(expand_db_html(text))
+    if _looks_like_address(text):
+        return name.in_address(text)
+    return name.in_text(text)
+
+
+def _content_fields(page, kind) -> list[str]:
+    return [field.name for field in page._meta.concrete_fields if isinstance(field, kind)]
+
+
+def _stored_stream(page, field: str) -> list:
+    return list(getattr(page, field).raw_data)
+
+
+def _images_of(page):
+    """The images the page shows: its hero, and those its body refers to."""
+    from wagtail.images import get_image_model
+
+    image_model = get_image_model()
+    hero = getattr(page, "hero_image", None) if "hero_image_id" in page.__dict__ else None
+    if hero is not None:
+        yield "hero_image", hero
+    ids = {}
+    for field in page._meta.concrete_fields:
+        extract = getattr(field, "extract_references", None)
+        if extract is None or field.attname in page.get_deferred_fields():
+            continue
+        for model, pk, _model_path, _content_path in extract(field.value_from_object(page)):
+            if issubclass(image_model, model) or model is image_model:
+                ids.setdefault(str(pk), field.name)
+    if ids:
+        for image in image_model.objects.filter(pk__in=list(ids)):
+            yield ids[str(image.pk)], image
+
+
+def page_fields_naming(name: WithheldName, page) -> list[str]:
+    """The fields of any page in which the name shows to readers: its text, address, rich text
+    and StreamField content (link addresses and the words of every block), and the title and
+    description of the images it shows (readers get them as alternative text)."""
+    from wagtail.fields import RichTextField, StreamField
+
+    deferred = page.get_deferred_fields()
+    text = [field for field in PAGE_TEXT_FIELDS if isinstance(getattr(page, field, None), str)]
+    addresses = [field for field in PAGE_ADDRESS_FIELDS if hasattr(page, field)]
+    rich_text = [field for field in _content_fields(page, RichTextField) if field not in deferred]
+    found = fields_carrying(name, page, text, addresses, rich_text)
+    for field in _content_fields(page, StreamField):
+        if field not in deferred and any(
+            _string_naming(name, text) for text in _texts_in_stream(_stored_stream(page, field))
+        ):
+            found.append(field)
+    for field, image in _images_of(page):
+        if field not in found and image_naming(name, image):
+            found.append(field)
+    return found
+
+
+def _page_content_type():
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page
+
+    return ContentType.objects.get_for_model(Page)
+
+
+def _pages_linked_from(page) -> set[int]:
+    """The pages the page (as about to be saved) links to or chooses, in any of its fields."""
+    from wagtail.models import Page
+
+    linked = set()
+    for field in page._meta.concrete_fields:
+        extract = getattr(field, "extract_references", None)
+        if extract is None or field.attname in page.get_deferred_fields():
+            continue
+        for model, pk, _model_path, _content_path in extract(field.value_from_object(page)):
+            if issubclass(model, Page) and str(pk).isdigit():
+                linked.add(int(pk))
+    return linked
+
+
+def withheld_cases_about(page):
+    """The cases with a withheld name that `page` (as about to be saved) is about: those it links
+    to, and those that list it as a report or link to it."""
+    from django.db.models import IntegerField, Q
+    from django.db.models.functions import Cast
+    from wagtail.models import ReferenceIndex
+
+    from .models import CasePage
+
+    about = Q(pk__in=_pages_linked_from(page))
+    if page.pk is not None:
+        page_type = _page_content_type()
+        linking = ReferenceIndex.objects.filter(
+            base_content_type=page_type, to_content_type=page_type, to_object_id=str(page.pk)
+        ).annotate(page_id=Cast("object_id", IntegerField()))
+        about |= Q(reports__page_id=page.pk) | Q(pk__in=linking.values("page_id"))
+    withheld = CasePage.objects.filter(name_withheld=True).values("translation_key")
+    return (
+        CasePage.objects.filter(about, translation_key__in=withheld).exclude(pk=page.pk).distinct()
+    )
+
+
+def refuse_names_in_page(page):
+    """Any page but a case (whose own check is its clean), on every save: a page about a case
+    with a withheld name must not name the person. The error is beside each field at fault."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from .models import CasePage
+
+    if isinstance(page, CasePage):
+        return
+    cases = list(withheld_cases_about(page))
+    if not cases:
+        return
+    translations = type(cases[0]).objects.filter(
+        translation_key__in=[case.translation_key for case in cases]
+    )
+    name = WithheldName(*translations.values_list("person_name", flat=True))
+    fields = page_fields_naming(name, page)
+    if not fields:
+        return
+    titles = ", ".join(f"“{name.redact(case.title)}”" for case in cases)
+    message = _(
+        "This names a person whose name is withheld (the case %(cases)s): readers would see "
+        "it here. Take the name out of this field."
+    ) % {"cases": titles}
+    image_message = _(
+        "This image's file name, title, description or credit names a person whose name is "
+        "withheld (the case %(cases)s): readers would get it with the image. Choose another "
+        "image, or change the image in the image library."
+    ) % {"cases": titles}
+    image_fields = {field for field, _image in _images_of(page)}
+    raise ValidationError(
+        {
+            field: image_message if field == "hero_image" and field in image_fields else message
+            for field in fields
+        }
+    )
+
+
+# What readers get: each page about a withheld case, as kept until content changes.
+
+
+def withheld_ties() -> dict[int, tuple[str, ...]]:
+    """For each page about a case with a withheld name (the case itself in every language, and
+    each page linking to it or that it links to or lists as a report): the spellings of the
+    names to keep out of it. The withheld names are kept by each worker until a case is saved
+    (no query on most requests, none at all when no name is withheld); the pages about them are
+    read once per content version."""
+    from ifex.core.page_cache import kept_until_content_changes
+
+    names_of = withheld_names()
+    if not names_of:
+        return {}
+    names = hashlib.sha256(repr(sorted((pk, sorted(n)) for pk, n in names_of.items())).encode())
+    return kept_until_content_changes(
+        f"cases:withheld_ties:{names.hexdigest()[:16]}", lambda: _read_withheld_ties(names_of)
+    )
+
+
+WITHHELD_NAMES_KEY = "cases:withheld_names"
+
+
+def withheld_names() -> dict[int, frozenset[str]]:
+    """Each case (in each language) whose name is withheld in any language: its spellings. Kept
+    by each worker until a case is saved; a new worker reads it with the site (`read_with_the_
+    site`), in the query it makes anyway."""
+    from ifex.core.page_cache import kept_until_saved
+
+    from .models import CasePage
+
+    return kept_until_saved(WITHHELD_NAMES_KEY, _read_withheld_names, CasePage)
+
+
+def withheld_name_rows():
+    """One row per case in each language whose name is withheld in any language."""
+    from django.db.models import F, TextField
+    from django.db.models.functions import Cast, JSONObject
+
+    from .models import CasePage
+
+    withheld = CasePage.objects.filter(name_withheld=True).values("translation_key")
+    return CasePage.objects.filter(translation_key__in=withheld).annotate(
+        row=JSONObject(
+            pk="pk",
+            key=Cast("translation_key", TextField()),
+            name=F("person_name"),
+        )
+    )
+
+
+def names_from_rows(rows) -> dict[int, frozenset[str]]:
+    names_by_key: dict = {}
+    for row in rows:
+        names_by_key.setdefault(row["key"], set()).add(row["name"])
+    return {row["pk"]: frozenset(names_by_key[row["key"]]) for row in rows}
+
+
+def _read_withheld_names() -> dict[int, frozenset[str]]:
+    return names_from_rows(list(withheld_name_rows().values_list("row", flat=True)))
+
+
+def case_saved(sender, instance, update_fields=None, **kwargs):
+    """Whose name is withheld may have changed: each worker reads the names again."""
+    from ifex.core.page_cache import model_changed
+
+    if update_fields is None or {"person_name", "name_withheld"} & set(update_fields):
+        model_changed(sender)
+
+
+def redirect_saved(sender, instance, **kwargs):
+    """A redirect whose old address names a person whose name is withheld (Wagtail's, made once
+    a page's new slug is committed, or one staff typed) is deleted: it would tie the name to the
+    page it leads to."""
+    transaction.on_commit(lambda: _remove_redirect_naming(sender, instance.pk))
+
+
+def _remove_redirect_naming(model, pk) -> None:
+    names = withheld_names()
+    if not names:
+        return
+    name = _name_for(tuple(sorted(set().union(*names.values()))))
+    redirect = model.objects.filter(pk=pk).first()
+    if redirect is not None and name.in_address(redirect.old_path):
+        redirect.delete()
+
+
+def case_deleted(sender, instance, **kwargs):
+    from ifex.core.page_cache import model_changed
+
+    model_changed(sender)
+
+
+def _read_withheld_ties(names_of: dict[int, frozenset[str]]) -> dict[int, tuple[str, ...]]:
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+    from wagtail.models import ReferenceIndex
+
+    from .models import CaseReport
+
+    page_type = _page_content_type()
+    ids = [str(pk) for pk in names_of]
+    links = (
+        ReferenceIndex.objects.filter(base_content_type=page_type, to_content_type=page_type)
+        .filter(to_object_id__in=ids)
+        .values_list("object_id", "to_object_id")
+        .union(
+            ReferenceIndex.objects.filter(
+                base_content_type=page_type, to_content_type=page_type, object_id__in=ids
+            ).values_list("to_object_id", "object_id"),
+            CaseReport.objects.filter(case_id__in=list(names_of))
+            .annotate(page_key=Cast("page_id", CharField()), case_key=Cast("case_id", CharField()))
+            .values_list("page_key", "case_key"),
+        )
+    )
+    ties: dict[int, set] = {pk: set(names) for pk, names in names_of.items()}
+    for page_id, case_id in links:
+        if page_id.isdigit():
+            ties.setdefault(int(page_id), set()).update(names_of[int(case_id)])
+    return {pk: tuple(sorted(names)) for pk, names in ties.items()}
+
+
+_compiled: dict[tuple, WithheldName] = {}
+
+
+def _name_for(names: tuple[str, ...]) -> WithheldName:
+    if names not in _compiled:
+        if len(_compiled) > 1000:
+            _compiled.clear()
+        _compiled[names] = WithheldName(*names)
+    return _compiled[names]
+
+
+def redacted_page(page, name: WithheldName):
+    """A copy of `page` with the name out of every text readers see of it (fields not read, as
+    a listing defers a body, are left unread)."""
+    from wagtail.fields import RichTextField, StreamField
+
+    view = copy.copy(page)
+    deferred = page.get_deferred_fields()
+    for field in PAGE_TEXT_FIELDS:
+        if field not in deferred and isinstance(getattr(page, field, None), str):
+            setattr(view, field, name.redact(getattr(page, field)))
+    for field in _content_fields(page, RichTextField):
+        if field not in deferred:
+            setattr(view, field, _redact_rich_text(name, getattr(page, field) or ""))
+    for field in _content_fields(page, StreamField):
+        if field not in deferred:
+            setattr(view, field, _redact_stream(name, _stored_stream(page, field)))
+    if "hero_image_id" not in deferred:
+        public_hero(view, name)
+    return view
+
+
+def reader_view(page):
+    """Registered with the core: the page as readers get it."""
+    names = withheld_ties().get(page.pk)
+    if not names:
+        return page
+    return redacted_page(page, _name_for(names))
+
+
+def reader_view_key(page) -> str:
+    """What a kept card of the page depends on: the names kept out of it, if any."""
+    names = withheld_ties().get(page.pk)
+    if not names:
+        return ""
+    return ":withheld-" + hashlib.sha256(repr(names).encode()).hexdigest()[:16]

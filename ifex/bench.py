@@ -513,6 +513,14 @@ def publishing_under_load(env, proxy) -> dict:
         stdout=subprocess.PIPE,
         text=True,
     )
+    # The background worker fetches the published pages anew into the edge (a publish only
+    # queues them), as on a server (`manage.py db_worker --backend background`).
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--backend", "background", "--interval", "0.1"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
     for line in publisher.stdout:  # after what `shell` says of itself
         if line.strip() == "READY":
             break
@@ -525,6 +533,8 @@ def publishing_under_load(env, proxy) -> dict:
     reader.start()
     output = publisher.communicate(timeout=seconds + 120)[0]
     reader.join()
+    worker.terminate()
+    worker.wait(timeout=60)
     delays = json.loads(re.search(r"^DELAYS (.*)$", output, re.M).group(1))
     durations = json.loads(re.search(r"^DURATIONS (.*)$", output, re.M).group(1))
     figures = {

@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
+from . import public_text
 from .models import Country
 from .page_cache import current_version, model_version_key
 from .pages import specific_pages
@@ -47,7 +48,8 @@ def card_key(item) -> str:
     """What a card shows of its own page (title, teaser, image, countries chosen, signatures)
     changes only when the page is published again: its last publish names its state."""
     published = item.last_published_at.isoformat() if item.last_published_at else "draft"
-    return f"card:{get_language()}:{item.pk}:{published}:{item.url_path}"
+    kept_out = public_text.reader_view_key(item)
+    return f"card:{get_language()}:{item.pk}:{published}:{item.url_path}{kept_out}"
 
 
 def card_image(page):
@@ -89,6 +91,7 @@ def render_cards(items, context) -> str:
         item = whole.get(item.pk)
         if item is None:
             continue  # unpublished or made private since the listing was read
+        item = public_text.reader_view(item)
         with context.push(item=item):  # as {% include %} does: no context processors again
             html = template.render(context)
         drawn.append(html)

@@ -11,6 +11,8 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 
+from .edge_cache import GUARD_PATH, guard_answer
+
 HEALTH_PATH = "/healthz"
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,8 @@ class HealthCheckMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path == GUARD_PATH:
+            return guard_answer()
         if request.path != HEALTH_PATH:
             return self.get_response(request)
         checks = {"database": database_answers(), "cache": cache_answers()}

@@ -31,6 +31,9 @@ from .page_cache import (
 OPEN_GRAPH_LOCALES = {"en": "en_GB", "fr": "fr_FR", "es": "es_ES", "ar": "ar_AR"}
 
 
+LOCALE_IDS_KEY = "locale_ids"
+
+
 def active_language() -> str:
     return translation.get_language() or settings.LANGUAGE_CODE
 
@@ -38,7 +41,7 @@ def active_language() -> str:
 def active_locale_id() -> int | None:
     """The reader's language's Locale, by id, without a query on most requests."""
     ids = kept_until_saved(
-        "locale_ids", lambda: dict(Locale.objects.values_list("language_code", "pk")), Locale
+        LOCALE_IDS_KEY, lambda: dict(Locale.objects.values_list("language_code", "pk")), Locale
     )
     return ids.get(active_language()) or ids.get(settings.LANGUAGE_CODE)
 
@@ -46,7 +49,7 @@ def active_locale_id() -> int | None:
 def locale_languages() -> dict[int, str]:
     """{locale id: language code}, without a query on most requests."""
     ids = kept_until_saved(
-        "locale_ids", lambda: dict(Locale.objects.values_list("language_code", "pk")), Locale
+        LOCALE_IDS_KEY, lambda: dict(Locale.objects.values_list("language_code", "pk")), Locale
     )
     return {pk: code for code, pk in ids.items()}
 

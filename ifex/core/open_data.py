@@ -49,18 +49,15 @@ def listing_provenance(request, index, form, *, complete_note) -> dict:
     return provenance(request, index.title, index.url, filters=filters, complete_note=complete_note)
 
 
-def download(about: dict, rows: list[dict], columns, *, name: str, key: str, file_format: str):
-    """The response: JSON with `about`, the count and the rows under `key`, or CSV."""
+def download(about: dict, rows, columns, *, name: str, key: str, file_format: str, count=None):
+    """The response: JSON with `about`, the count and the rows under `key`, or CSV. `rows` may be
+    an iterator read as the file is written (then `count` says how many it yields): a large
+    download never holds its records and the file at once. The file is answered whole, so the
+    page cache and the edge keep it like a page."""
     if about["filtered"]:
         name = f"{name}-filtered"
     if file_format == "json":
-        # Django's encoder writes a translated phrase (a lazy string) as the text it stands for.
-        body = json.dumps(
-            {**about, "count": len(rows), key: rows},
-            cls=DjangoJSONEncoder,
-            ensure_ascii=False,
-            indent=1,
-        )
+        body = as_json({**about, "count": len(rows) if count is None else count}, key, rows)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
     else:
         response = HttpResponse(
@@ -68,6 +65,25 @@ def download(about: dict, rows: list[dict], columns, *, name: str, key: str, fil
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
     return response
+
+
+def as_json(head: dict, key: str, rows) -> str:
+    """`head`'s items, then `key`: the rows, each written as it is read."""
+
+    def dumped(value, indent=None) -> str:
+        # Django's encoder writes a translated phrase (a lazy string) as the text it stands for.
+        return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, indent=indent)
+
+    out = io.StringIO()
+    out.write("{\n")
+    for name, value in head.items():
+        out.write(f" {dumped(name)}: {dumped(value)},\n")
+    out.write(f" {dumped(key)}: [")
+    for number, row in enumerate(rows):
+        out.write(",\n  " if number else "\n  ")
+        out.write(dumped(row))
+    out.write("\n ]\n}\n")
+    return out.getvalue()
 
 
 def as_csv(about, rows, columns) -> str:

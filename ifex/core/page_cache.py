@@ -146,9 +146,17 @@ def is_anonymous(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
+def not_kept(request) -> None:
+    """The view shows under this address what it shows under another (a page number written
+    otherwise, a search's spaces): answered, not kept, so a cache-buster in a parameter the
+    page reads makes no new entry."""
+    request.page_cache_not_kept = True
+
+
 def reader_may_share(request, response) -> bool:
     return (
-        is_anonymous(request)
+        not getattr(request, "page_cache_not_kept", False)
+        and is_anonymous(request)
         and not getattr(request, "is_preview", False)
         and response.status_code == 200
         and not response.streaming
@@ -328,20 +336,37 @@ def kept_by_worker(key: str, compute, version_keys) -> object:
     memo = getattr(this_request, "kept", None)
     if memo is not None and key in memo:
         return memo[key]
-    versions = tuple(current_version(version_key, None) for version_key in version_keys)
+    versions = worker_versions(version_keys)
     found = KEPT_BY_WORKER.get(key)
-    if None in versions:
-        value = compute()  # which values are current is unknown: none is kept
-    elif found and found[0] == versions:
+    if versions and found and found[0] == versions:
         value = pickle.loads(found[1])
     else:
         value = compute()
-        if len(KEPT_BY_WORKER) >= KEPT_BY_WORKER_AT_MOST:
-            KEPT_BY_WORKER.clear()
-        KEPT_BY_WORKER[key] = (versions, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+        keep_by_worker(key, value, versions)
     if memo is not None:
         memo[key] = value
     return value
+
+
+def worker_versions(version_keys) -> tuple | None:
+    """The current versions of `version_keys`, as this worker knows them; None while it has
+    never been able to read them (then nothing is kept)."""
+    versions = tuple(current_version(version_key, None) for version_key in version_keys)
+    return None if None in versions else versions
+
+
+def keeps_by_worker(key: str, version_keys) -> bool:
+    found = KEPT_BY_WORKER.get(key)
+    return bool(found) and found[0] == worker_versions(version_keys)
+
+
+def keep_by_worker(key: str, value, versions: tuple | None):
+    """Keeps `value`, read under `versions` (read before it was), as `kept_by_worker` does."""
+    if versions is None:
+        return
+    if len(KEPT_BY_WORKER) >= KEPT_BY_WORKER_AT_MOST:
+        KEPT_BY_WORKER.clear()
+    KEPT_BY_WORKER[key] = (versions, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
 
 
 def kept_in_cache(key: str, compute, version_key: str):
@@ -479,8 +504,14 @@ def kept_until_saved(key: str, compute, model):
 
 def site_for(request):
     """Wagtail's `Site.find_for_request` without its query on every request."""
-    host, port = request.get_host(), request.get_port()
-    return kept_until_saved(f"site:{host}:{port}", lambda: Site._find_for_request(request), Site)
+    from .site_wide import read_together  # it reads the pages and languages, which import this
+
+    read_together(request)
+    return kept_until_saved(site_key(request), lambda: Site._find_for_request(request), Site)
+
+
+def site_key(request) -> str:
+    return f"site:{request.get_host()}:{request.get_port()}"
 
 
 # Replaced when a page at the top of the tree (a site's home, or one of its translations) is
@@ -492,11 +523,11 @@ def site_root_paths() -> list[SiteRootPath]:
     """Wagtail's `Site.get_site_root_paths`, kept by each worker until a site, a language home
     or a locale changes, and in the cache under Wagtail's own key (which Wagtail clears when a
     site or a site's home changes)."""
-    return kept_by_worker(
-        "site_root_paths",
-        root_paths_in_the_cache,
-        [model_version_key(Site), model_version_key(Locale), LANGUAGE_HOMES_VERSION],
-    )
+    return kept_by_worker("site_root_paths", root_paths_in_the_cache, root_paths_versions())
+
+
+def root_paths_versions() -> list[str]:
+    return [model_version_key(Site), model_version_key(Locale), LANGUAGE_HOMES_VERSION]
 
 
 WAGTAILS_SITE_ROOT_PATHS = Site.get_site_root_paths
@@ -528,18 +559,22 @@ def root_paths_in_the_cache() -> list[SiteRootPath]:
     return paths
 
 
-def root_paths_in_one_query() -> list[SiteRootPath]:
-    """The sites, each with its home's translations, in Wagtail's order: the most specific
-    home first, then the default site, then by host name; a site's languages in tree order."""
-    homes = (
+def root_paths_homes():
+    """For each site, its home's translations: [url path, language code] in tree order."""
+    return (
         Page.objects.filter(translation_key=OuterRef("root_page__translation_key"))
         .order_by()
         .values("translation_key")
         .annotate(homes=JSONBAgg(JSONArray("url_path", "locale__language_code"), order_by="path"))
         .values("homes")
     )
+
+
+def root_paths_in_one_query() -> list[SiteRootPath]:
+    """The sites, each with its home's translations, in Wagtail's order: the most specific
+    home first, then the default site, then by host name; a site's languages in tree order."""
     sites = (
-        Site.objects.annotate(homes=Subquery(homes))
+        Site.objects.annotate(homes=Subquery(root_paths_homes()))
         .order_by("-root_page__url_path", "-is_default_site", "hostname")
         .only("hostname", "port")
     )
@@ -563,15 +598,29 @@ def invalidate_on_change(*models):
     WATCHED_MODELS.update(models)
 
 
+# Models kept with another's rows (a setting's words in each language): {part: whole}.
+PARTS_OF: dict[type, type] = {}
+
+
+def invalidate_with(part, whole):
+    """Saving or deleting a `part` changes what readers see, and what is kept of `whole`."""
+    invalidate_on_change(part)
+    PARTS_OF[part] = whole
+
+
 def saved(sender, instance, raw=False, **kwargs):
     if sender in WATCHED_MODELS and not raw:
         content_changed()
         model_changed(sender)
+        if sender in PARTS_OF:
+            model_changed(PARTS_OF[sender])
 
 
 def deleted(sender, instance, **kwargs):
     if sender in WATCHED_MODELS:
         model_changed(sender)
+        if sender in PARTS_OF:
+            model_changed(PARTS_OF[sender])
     if sender in WATCHED_MODELS or isinstance(instance, Page | DraftStateMixin):
         content_changed()
 

@@ -21,7 +21,13 @@ def render(
             f'backend app_{number} {{\n    .host = "{host}";\n    .port = "{port}";\n'
             "    .first_byte_timeout = 60s;\n}"
         )
+        # The same server, probed: whether it owes this cache a ban (ifex/core/edge_cache.py).
+        backends.append(
+            f'backend guard_{number} {{\n    .host = "{host}";\n    .port = "{port}";\n'
+            "    .probe = owes_nothing;\n}"
+        )
         director.append(f"    apps.add_backend(app_{number});")
+        director.append(f"    guards.add_backend(guard_{number});")
     replacements = {
         "@BACKENDS@": "\n".join(backends),
         "@DIRECTOR@": "\n".join(director),

@@ -5,13 +5,31 @@
 #   a publish refreshes the changed pages in place (X-Edge-Refresh: a fetch that replaces the
 #   kept copy, which readers get until the new one is in);
 #   what must leave (unpublished, deleted, moved, private, an address changed) is a PURGE of an
-#   address, or a BAN of every page of the host.
+#   address, or a BAN of every page of the host;
+#   a ban this cache did not take fails closed: the app servers owe it, their answer to the
+#   probe `owes_nothing` turns to 503, and this cache then serves no kept page (every request
+#   passes to them) until a ban sent again from the probe's request is taken. The same holds
+#   when no app server answers the probe: no kept page is served that they cannot vouch for.
 # A page past its s-maxage is served to every reader but one, whose request fetches it anew
 # (grace): no crowd reaches the app when a page expires during a spike.
 # Placeholders @LIKE_THIS@ are filled by `python -m ifex.deploy.varnish`.
 vcl 4.1;
 
 import directors;
+import std;
+
+# Each app server, probed once a second: 200 while it owes this cache no ban. Starts healthy:
+# a cache just started holds nothing a ban could be owed for.
+probe owes_nothing {
+    .request = "GET /healthz/edge HTTP/1.1"
+        "Host: edge-probe"
+        "Connection: close";
+    .interval = 1s;
+    .timeout = 1s;
+    .window = 1;
+    .threshold = 1;
+    .initial = 1;
+}
 
 @BACKENDS@
 
@@ -27,6 +45,7 @@ acl front {
 
 sub vcl_init {
     new apps = directors.round_robin();
+    new guards = directors.round_robin();
 @DIRECTOR@
 }
 
@@ -54,7 +73,15 @@ sub vcl_recv {
         }
         unset req.http.X-Edge-Refresh;
     }
+    # Readers never reach the probe's address (each asking would send a ban owed again).
+    if (req.url ~ "^/healthz/edge") {
+        return (synth(404, "Not Found"));
+    }
     if (req.method != "GET" && req.method != "HEAD") {
+        return (pass);
+    }
+    # A ban owed, or no app server to say none is: serve nothing kept.
+    if (!std.healthy(guards.backend())) {
         return (pass);
     }
     # The admin, files (each answer checks the reader's rights) and the rate-limited API.

@@ -261,8 +261,9 @@ if env_str("FRONTEND_CACHE_PURGE_URL"):
         "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
         "LOCATION": env_str("FRONTEND_CACHE_PURGE_URL"),
     }
-# nginx's edge cache in front (ifex/deploy/nginx.conf): refreshed in place on publish, purged
-# when something must leave (ifex/core/edge_cache.py).
+# The edge cache in front (Varnish, ifex/deploy/varnish.vcl): refreshed in place on publish by the
+# background worker, banned before the response when something must leave
+# (ifex/core/edge_cache.py).
 if env_str("EDGE_CACHE_URL"):
     WAGTAILFRONTENDCACHE["edge"] = {
         "BACKEND": "ifex.core.edge_cache.EdgeCacheBackend",

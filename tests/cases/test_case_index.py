@@ -186,3 +186,34 @@ def test_bar_lengths_are_numbers_svg_reads_in_every_language(client, case_index,
     with translation.override("fr"):
         lengths = [bar.length for bar in Chart(key="status", title="", rows=rows).bars]
     assert lengths == ["100.00", "33.33"]
+
+
+def test_a_download_reads_the_cases_a_batch_at_a_time(client, case_index, mexico, monkeypatch):
+    """At 20,000 cases a download never holds them all: it reads and writes a batch at a time,
+    and still holds every case the index lists, in its order."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr("cases.downloads.BATCH", 2, raising=False)
+    for number in range(5):
+        CasePageFactory(
+            parent=case_index,
+            person_name=f"Person {number}",
+            country=mexico,
+            attacked_on=datetime.date(2010 + number, 1, 1),
+        )
+    expected = [f"Person {number}" for number in (4, 3, 2, 1, 0)]
+    for file_format in ("csv", "json"):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"{case_index.url}{file_format}/")
+        events_read = [q for q in queries if 'FROM "cases_casestatusevent"' in q["sql"]]
+        assert len(events_read) == 3, file_format  # 5 cases, 2 a batch
+        text = response.content.decode()
+        if file_format == "csv":
+            rows = csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#"))
+            assert [row["name"] for row in rows] == expected
+        else:
+            listed = json.loads(text)
+            assert listed["count"] == 5
+            assert [case["name"] for case in listed["cases"]] == expected
+            assert listed["cases"][0]["status_code"]

@@ -106,6 +106,7 @@ def test_a_short_part_or_a_particle_alone_is_not_the_name(name, text):
         "https://news.example/ZorbaneQuillfeather",
         "https://news.example/?q=quillfeather",
         "https://news.example/z%C3%B6rbane",
+        "/media/original_images/zorbane_quillfeather_2019.jpg",
     ],
 )
 def test_a_name_is_found_in_a_link_address(address):

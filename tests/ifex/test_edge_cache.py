@@ -3,16 +3,24 @@ Varnish in front of a stand-in app whose answers each test sets: what is kept, f
 expired page is refreshed during a crowd, and who may refresh, purge and ban. The site itself
 behind it is tested in test_cluster.py (a publish seen through nginx and the edge at once)."""
 
+import contextlib
 import http.server
 import threading
 import time
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.db import connections
+from django_tasks_db.models import DBTaskResult
 
-from ifex.core.edge_cache import EdgeCacheBackend
+from articles.factories import ArticlePageFactory
+from ifex.core import edge_cache
+from ifex.core.edge_cache import GUARD_PATH, EdgeCacheBackend
+from ifex.core.models import EdgeBanOwed
 from tests import support
 
 SHARED = "public, max-age=0, s-maxage=60"
@@ -26,6 +34,9 @@ class StandIn(http.server.ThreadingHTTPServer):
     def __init__(self):
         super().__init__(("127.0.0.1", 0), Answer)
         self.answers, self.asked, self.lock = {}, {}, threading.Lock()
+        # The edge's probe (`/healthz/edge`): "no ban owed", unless a test hands it to the site's
+        # own answer (`edge_cache.guard_answer`).
+        self.guard = None
 
     def answer(self, path, body, *, status=200, cache_control=SHARED, delay=0.0, headers=None):
         self.answers[path] = (status, body, {"Cache-Control": cache_control, **(headers or {})})
@@ -40,6 +51,8 @@ class Answer(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         server = self.server
+        if self.path == GUARD_PATH:
+            return self.answer_probe()
         with server.lock:
             server.asked[self.path] = server.asked.get(self.path, 0) + 1
         status, body, headers = server.answers.get(self.path, (404, "not here", {}))
@@ -53,6 +66,16 @@ class Answer(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+    def answer_probe(self):
+        status, body = 200, b"nothing owed"
+        if self.server.guard:
+            answer = self.server.guard()
+            status, body = answer.status_code, answer.content
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, *args):
         pass
@@ -219,3 +242,165 @@ def test_only_the_app_servers_may_refresh_purge_or_ban(app, tmp_path_factory, pa
             request = urllib.request.Request(closed + path, method=method)
             assert support.fetch_request(request)[0] == 403
         assert get(closed + path) == (200, "HIT", "kept")
+
+
+REFRESH_TASK = "ifex.core.edge_cache.refresh_at_the_edge"
+
+
+def edge_settings(settings, location):
+    settings.WAGTAILFRONTENDCACHE = {
+        "edge": {"BACKEND": "ifex.core.edge_cache.EdgeCacheBackend", "LOCATION": location}
+    }
+    edge_cache.connect()  # as at start with EDGE_CACHE_URL set (a no-op without an edge)
+
+
+@pytest.fixture
+def queue(settings, monkeypatch):
+    """The "background" tasks go to the database queue, as on a real server; the worker runs
+    here, keeping the test's connection (and its transaction) open."""
+    settings.TASKS = {
+        **settings.TASKS,
+        "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    }
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+
+@pytest.fixture
+def refreshes(monkeypatch):
+    """How many pages were fetched anew into the edge, and by whom."""
+    done = []
+    refresh = EdgeCacheBackend.refresh
+
+    def counted(backend, url):
+        done.append(url)
+        return refresh(backend, url)
+
+    monkeypatch.setattr(EdgeCacheBackend, "refresh", counted)
+    return done
+
+
+def test_a_publish_returns_before_the_edge_is_refreshed_and_the_worker_refreshes_it(
+    app, edge, settings, queue, refreshes, article_index, django_capture_on_commit_callbacks
+):
+    edge_settings(settings, edge)
+    page = ArticlePageFactory(parent=article_index, slug=f"verdict-{uuid.uuid4().hex[:6]}")
+    path, as_site_names_it = page.url, {"Host": "localhost"}
+    app.answer(path, "old words")
+    get(edge + path, as_site_names_it)
+    assert get(edge + path, as_site_names_it) == (200, "HIT", "old words")
+    app.answer(path, "new words")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+
+    assert refreshes == [], "the publish fetched no page into the edge itself"
+    assert get(edge + path, as_site_names_it) == (200, "HIT", "old words")
+    queued = DBTaskResult.objects.filter(task_path=REFRESH_TASK)
+    assert queued.exists() and set(queued.values_list("status", flat=True)) == {"READY"}
+    call_command(
+        "db_worker", "--batch", "--backend", "background", "--no-startup-delay", stdout=StringIO()
+    )
+    assert f"http://localhost{path}" in refreshes
+    assert get(edge + path, as_site_names_it) == (200, "HIT", "new words")
+    assert set(queued.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
+def answered_by_the_site(db):
+    """The probe answered in the stand-in's thread by the site's own code, on the test's
+    connection (as Django's live server shares it): it sees the test's uncommitted rows."""
+    shared = connections["default"]
+    shared.inc_thread_sharing()
+
+    def answer():
+        connections["default"] = shared
+        return edge_cache.guard_answer()
+
+    return answer, shared.dec_thread_sharing
+
+
+@contextlib.contextmanager
+def probed_by_the_site(app, db):
+    answer, done = answered_by_the_site(db)
+    app.guard = answer
+    try:
+        yield
+    finally:
+        app.guard = None
+        done()
+
+
+@pytest.fixture
+def closed_edge(app, tmp_path_factory, db):
+    """An edge that takes no ban from this process (its purgers are elsewhere), in front of the
+    stand-in, whose probe is answered by the site's own code."""
+    address = f"http://127.0.0.1:{app.server_address[1]}"
+    with (
+        support.varnish_in_front_of(
+            [address], run_dir=tmp_path_factory.mktemp("closed"), purge_from=("192.0.2.1",)
+        ) as base,
+        probed_by_the_site(app, db),
+    ):
+        yield base
+
+
+def test_an_unpublish_the_edge_cannot_be_told_of_leaves_no_kept_page_served(
+    app, closed_edge, settings, article_index, path, django_capture_on_commit_callbacks
+):
+    """Before: the ban was refused, logged, and the edge served the pulled page until its
+    lifetime ran out. Now the response of the unpublish comes once the edge passes."""
+    edge_settings(settings, closed_edge)
+    page = ArticlePageFactory(parent=article_index, slug=f"pulled-{uuid.uuid4().hex[:6]}")
+    app.answer(path, "shows the pulled page")
+    get(closed_edge + path)
+    assert get(closed_edge + path)[1] == "HIT"
+    asked = app.times_asked(path)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()
+
+    assert EdgeBanOwed.objects.exists()
+    assert get(closed_edge + path)[1] == "PASS", "no kept page is served while a ban is owed"
+    assert app.times_asked(path) == asked + 1
+
+
+@pytest.fixture
+def guarded_edge(app, tmp_path_factory, db):
+    """An edge that takes this process's bans, its probe answered by the site's own code."""
+    address = f"http://127.0.0.1:{app.server_address[1]}"
+    with (
+        support.varnish_in_front_of([address], run_dir=tmp_path_factory.mktemp("guarded")) as base,
+        probed_by_the_site(app, db),
+    ):
+        yield base
+
+
+def test_a_ban_owed_is_sent_again_by_the_probe_and_the_edge_serves_from_its_cache_again(
+    app,
+    guarded_edge,
+    settings,
+    article_index,
+    path,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    edge_settings(settings, guarded_edge)
+    page = ArticlePageFactory(parent=article_index, slug=f"gone-{uuid.uuid4().hex[:6]}")
+    site = {"Host": "localhost"}
+    app.answer(path, "kept before")
+    get(guarded_edge + path, site)
+    assert get(guarded_edge + path, site)[1] == "HIT"
+    with monkeypatch.context() as unreachable:  # the edge away at the moment of the change
+        unreachable.setattr(EdgeCacheBackend, "purge_everything", lambda self, host: False)
+        with django_capture_on_commit_callbacks(execute=True):
+            page.unpublish()
+
+    deadline = time.monotonic() + 15
+    while EdgeBanOwed.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not EdgeBanOwed.objects.exists(), "the probe's request sent the ban again"
+    while (kept := get(guarded_edge + path, site)[1]) == "PASS" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert kept == "MISS", "the ban sent again took the kept copy out"
+    assert get(guarded_edge + path, site)[1] == "HIT", "the edge keeps pages again"

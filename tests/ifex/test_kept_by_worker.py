@@ -109,3 +109,65 @@ def test_page_addresses_follow_a_new_site_a_new_locale_and_a_new_draft_home(home
     found = site_root_paths()
     assert found == wagtails()
     assert draft.url_path in {path.root_path for path in found}
+
+
+@pytest.fixture
+def sites(home):
+    """The default site, another host on two ports, and a host that is not the default."""
+    Site.objects.create(hostname="other.example", port=8080, root_page=home)
+    Site.objects.create(hostname="other.example", port=8443, root_page=home)
+    Site.objects.create(hostname="third.example", port=80, root_page=home)
+    return list(Site.objects.select_related("root_page"))
+
+
+@pytest.mark.parametrize(
+    "hostname, port",
+    [("testserver", 80), ("other.example", 8080), ("other.example", 9000), ("nowhere", 80),
+     ("third.example", 81), ("localhost", 8000)],
+)  # fmt: skip
+def test_the_site_is_found_among_those_read_as_wagtail_finds_it(sites, hostname, port):
+    from wagtail.models.sites import get_site_for_hostname
+
+    from ifex.core.site_wide import site_for_hostname
+
+    try:
+        wagtails = get_site_for_hostname(hostname, port)
+    except Site.DoesNotExist:
+        wagtails = None
+    assert site_for_hostname(sites, hostname, port) == wagtails
+
+
+def test_a_new_worker_reads_what_every_request_needs_about_the_site_in_one_query(
+    rf, sites, home, article_index, settings
+):
+    """The site, Wagtail's root paths, the locales and the restricted paths, each as its own
+    reader would have read it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ifex.core.languages import LOCALE_IDS_KEY
+    from ifex.core.page_cache import KEPT_BY_WORKER, site_key
+    from ifex.core.pages import RESTRICTED_PATHS_KEY
+    from ifex.core.site_wide import read_together
+
+    translated(home, "fr")
+    private = ArticlePageFactory(parent=article_index)
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    KEPT_BY_WORKER.clear()
+    settings.ALLOWED_HOSTS = ["other.example"]
+    request = rf.get("/", HTTP_HOST="other.example:8080", SERVER_PORT="8080")
+    with CaptureQueriesContext(connection) as queries:
+        read_together(request)
+    assert len(queries) == 1
+
+    def kept(key):
+        import pickle
+
+        return pickle.loads(KEPT_BY_WORKER[key][1])
+
+    Site.clear_site_root_paths_cache()
+    assert kept("site_root_paths") == WAGTAILS_SITE_ROOT_PATHS()
+    assert kept(site_key(request)) == Site._find_for_request(request)
+    assert kept(site_key(request)).hostname == "other.example"
+    assert kept(LOCALE_IDS_KEY) == dict(Locale.objects.values_list("language_code", "pk"))
+    assert kept(RESTRICTED_PATHS_KEY) == [private.path]
