@@ -21,7 +21,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Locale, Page
 
-from ifex.core.listing import nearest_page_number
+from ifex.core.listing import requested_page_number
 from ifex.core.models import BasePage
 
 STORY_TYPES = ["articles.ArticlePage", "articles.JointStatementPage"]
@@ -63,9 +63,7 @@ class DigestIndexPage(RoutablePageMixin, BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         paginator = Paginator(self.published_issues(), DIGESTS_PER_PAGE)
-        context["issues"] = paginator.get_page(
-            nearest_page_number(request.GET.get("page"), paginator)
-        )
+        context["issues"] = paginator.get_page(requested_page_number(request, paginator))
         return context
 
 

@@ -4,9 +4,10 @@ import datetime
 
 from django.contrib.syndication.views import Feed
 from django.utils import timezone
+from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
 
-from ifex.core.languages import name_in_readers_language
+from ifex.core.languages import foreign_language, name_in_readers_language
 from ifex.core.listing import filter_listing, years_with_pages
 from ifex.core.models import SiteSettings
 from ifex.core.public_text import reader_views
@@ -14,7 +15,18 @@ from ifex.core.public_text import reader_views
 FEED_LENGTH = 20
 
 
+class LanguageMarkedRss(Rss201rev2Feed):
+    """RSS whose items not in the feed's language (the English original, until its translation
+    is published) say theirs, as `xml:lang` on the item."""
+
+    def item_attributes(self, item):
+        language = item.get("language")
+        return {"xml:lang": language} if language else {}
+
+
 class NewsFeed(Feed):
+    feed_type = LanguageMarkedRss
+
     def __init__(self, index):
         super().__init__()
         self.index = index
@@ -23,11 +35,11 @@ class NewsFeed(Feed):
         model = self.index.listed_model
         form, _, filtered = filter_listing(
             request,
-            model.objects.for_listing().prefetch_related("topics").descendant_of(self.index),
+            model.objects.for_listing().prefetch_related("topics").listed_under(self.index),
             years=years_with_pages(model),
         )
         self.full_url = request.build_absolute_uri(self.index.url)
-        self.site_name = SiteSettings.for_request(request).organisation_name
+        self.site_name = SiteSettings.for_request(request).words.organisation_name.text
         self.filter_names = [str(value) for value in form.cleaned_data.values() if value]
         return filtered
 
@@ -63,6 +75,9 @@ class NewsFeed(Feed):
 
     def item_updateddate(self, item):
         return item.last_published_at
+
+    def item_extra_kwargs(self, item):
+        return {"language": foreign_language(item)}
 
     def item_categories(self, item):
         topics = [name_in_readers_language(topic) for topic in item.topics.all()]

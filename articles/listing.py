@@ -42,19 +42,20 @@ class NewsPageQuerySet(SitePageQuerySet):
         return (*super().card_fields(), "date")
 
     def country_names(self):
-        """Each page's countries, named in the page's language where a translator has."""
+        """Each page's countries, named in the reader's language where a translator has (an
+        English original listed on a French page too)."""
+        from ifex.core.languages import active_locale_id
         from ifex.core.models import Country
 
         countries = self.model._meta.get_field("countries")
-        in_page_language = Country.objects.filter(
-            translation_key=OuterRef("country__translation_key"),
-            locale_id=OuterRef(OuterRef("locale_id")),
+        in_readers_language = Country.objects.filter(
+            translation_key=OuterRef("country__translation_key"), locale_id=active_locale_id()
         ).values("name")[:1]
         return ArraySubquery(
             countries.remote_field.through.objects.filter(
                 **{countries.m2m_field_name(): OuterRef("pk")}
             )
-            .annotate(shown_name=Coalesce(Subquery(in_page_language), F("country__name")))
+            .annotate(shown_name=Coalesce(Subquery(in_readers_language), F("country__name")))
             .order_by("shown_name")
             .values("shown_name")
         )

@@ -254,7 +254,7 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
         context = super().get_context(request, *args, **kwargs)
         context["listing"] = build_listing(
             request,
-            self.listed_model.objects.for_cards().descendant_of(self),
+            self.listed_model.objects.for_cards().listed_under(self),
             listing_key=f"page:{self.pk}",
             years=years_with_pages(self.listed_model),
         )

@@ -13,7 +13,7 @@ CONTENT_MODELS = {
 def latest_news(content="both", *, topic=None, country=None, count=4):
     items = []
     for model in CONTENT_MODELS.get(content, CONTENT_MODELS["both"]):
-        queryset = model.objects.for_cards().in_language()
+        queryset = model.objects.for_cards().in_readers_language()
         if topic is not None:
             queryset = queryset.filter(topics__translation_key=topic.translation_key)
         if country is not None:
@@ -26,7 +26,7 @@ def latest_news(content="both", *, topic=None, country=None, count=4):
 def chosen_statements(pages, latest=3):
     """The chosen statements in the editor's order, or the latest ones when none are chosen."""
     if not any(pages):
-        return list(JointStatementPage.objects.for_cards().in_language()[:latest])
+        return list(JointStatementPage.objects.for_cards().in_readers_language()[:latest])
     return featured_pages(pages)
 
 

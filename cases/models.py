@@ -137,8 +137,10 @@ class CasePage(BasePage):
         index.RelatedFields("country", [index.SearchField("name")]),
     ]
 
-    # The person is the same in every language: translators neither rename nor reveal them.
+    # The person is the same in every language: translators neither rename nor reveal them, and
+    # the address (which may carry the name until it is withheld) follows the original's.
     override_translatable_fields = [
+        SynchronizedField("slug", overridable=False),
         SynchronizedField("person_name", overridable=False),
         SynchronizedField("name_withheld", overridable=False),
     ]
@@ -441,7 +443,7 @@ class CaseIndexPage(RoutablePageMixin, BasePage):
         return ["/", "/csv/", "/json/"]
 
     def cases(self):
-        return CasePage.objects.for_listing().descendant_of(self)
+        return CasePage.objects.for_listing().listed_under(self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

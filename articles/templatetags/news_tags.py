@@ -13,5 +13,5 @@ def news_feed_links(context):
     request = context.get("request")
     sections = site_sections(request) if request else []
     indexes = [page for page in sections if issubclass(page.specific_class, NewsIndexPage)]
-    site_name = SiteSettings.for_request(request).organisation_name if request else ""
+    site_name = SiteSettings.for_request(request).words.organisation_name.text if request else ""
     return {"indexes": indexes, "request": request, "site_name": site_name}

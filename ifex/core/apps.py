@@ -21,10 +21,11 @@ class CoreConfig(AppConfig):
             subscription_admin,
             translations,
         )
-        from .models import Country, Organisation, Region, SiteSettings, Topic
+        from .models import Country, Organisation, Region, SiteSettings, SiteWords, Topic
         from .page_cache import (
             connect_invalidation,
             invalidate_on_change,
+            invalidate_with,
             serve_wagtails_site_root_paths,
         )
         from .search import register_search_type
@@ -41,5 +42,7 @@ class CoreConfig(AppConfig):
         # Privacy first: a page made private must leave the cache with the change.
         invalidate_on_change(PageViewRestriction, Site, get_image_model())
         invalidate_on_change(Country, Region, Topic, Organisation, SiteSettings, Locale)
+        # The settings are kept with their words in each language: a word saved is a change.
+        invalidate_with(SiteWords, SiteSettings)
 
         register_search_type("organisations", _("Organisations"), "core.Organisation")

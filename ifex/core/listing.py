@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .languages import active_locale_id, one_per_translation
 from .models import Country, Region, Topic
-from .page_cache import kept_until_content_changes, kept_until_saved
+from .page_cache import kept_until_content_changes, kept_until_saved, not_kept
 
 PER_PAGE = 12
 
@@ -251,9 +251,19 @@ def build_listing(
     paginator = ListingPaginator(
         filtered, per_page, count_key=f"count:{listing_key}?{params.urlencode()}"
     )
-    page = paginator.get_page(nearest_page_number(request.GET.get("page"), paginator))
+    page = paginator.get_page(requested_page_number(request, paginator))
     active = active_filters(form, params)
     return Listing(form=form, page=page, active_filters=active, query_string=params.urlencode())
+
+
+def requested_page_number(request, paginator) -> int:
+    """The page of `paginator` the request asks for, or the nearest; an address that asks for
+    it otherwise than as its number (?page=02, ?page=x, past the last page) is not kept."""
+    raw = request.GET.get("page")
+    number = nearest_page_number(raw, paginator)
+    if raw is not None and raw != str(number):
+        not_kept(request)
+    return number
 
 
 def nearest_page_number(raw, paginator) -> int:

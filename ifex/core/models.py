@@ -1,19 +1,31 @@
 """Site-wide models: images, taxonomy (regions, countries, topics), the organisation directory,
 and the abstract base page. Nothing here knows about articles, statements or campaigns."""
 
+from dataclasses import dataclass
+
+from django.conf import settings as django_settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import JSONObject
+from django.utils import translation
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Locale, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
+from wagtail_localize.fields import SynchronizedField
 
 from . import public_text
 from .page_cache import VERSIONS_TABLE, kept_until_saved
@@ -97,6 +109,8 @@ class Country(PickableByName, TranslatableMixin, index.Indexed, models.Model):
     )
 
     panels = ["name", "iso_code", "region"]
+    # The code is the same in every language: translators are offered the name only.
+    override_translatable_fields = [SynchronizedField("iso_code", overridable=False)]
     # The admin's choosers filter by language, and the directory searches codes too.
     search_fields = [
         index.SearchField("name"),
@@ -260,6 +274,9 @@ class BasePage(Page):
     """Every page of the site: a teaser for listings and meta descriptions, and a hero image."""
 
     base_form_class = BasePageForm
+    # The slug, on the Promote tab, is copied from the original: wagtail-localize's editor would
+    # otherwise call the translation incomplete for want of it. Translators may still change it.
+    override_translatable_fields = [SynchronizedField("slug")]
     # The query parameters the page reads (its listing's filters, `page`): the page cache keeps
     # it once per value of these, and it sees no other (ifex/core/page_cache.py).
     query_parameters: tuple[str, ...] = ()
@@ -377,20 +394,81 @@ class SocialLinkBlock(blocks.StructBlock):
         label = _("social link")
 
 
+# A fresh site's words: shown in the reader's language until staff write their own.
+DEFAULT_TAGLINE = gettext_noop("No Impunity")
+DEFAULT_SHORT_DESCRIPTION = gettext_noop(
+    "IFEX is a global network of organisations defending and promoting freedom of expression."
+)
+# The settings' words that staff may give in each language (`SiteWords`).
+TRANSLATED_WORDS = ("organisation_name", "tagline", "short_description", "footer_text")
+
+
+@dataclass(frozen=True)
+class ShownWords:
+    """Words of the settings as a reader sees them, and the language they are in where it is
+    not the reader's (the English, until staff give them in that language)."""
+
+    text: str
+    language: str = ""
+
+    def __str__(self):
+        return self.text
+
+    def __bool__(self):
+        return bool(self.text)
+
+    @property
+    def lang_attrs(self) -> str:
+        """` lang="en" dir="auto"` where the words are not in the reader's language."""
+        return format_html(' lang="{}" dir="auto"', self.language) if self.language else ""
+
+
+@dataclass(frozen=True)
+class SiteWordsShown:
+    organisation_name: ShownWords
+    tagline: ShownWords
+    short_description: ShownWords
+    footer: ShownWords
+
+
+class SiteSettingsForm(WagtailAdminModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        given = set()
+        for form in self.formsets["translations"].forms:
+            if not form.is_valid() or form.cleaned_data.get("DELETE"):
+                continue
+            locale = form.cleaned_data.get("locale")
+            if locale is None:
+                continue
+            if locale.language_code == django_settings.LANGUAGE_CODE:
+                form.add_error("locale", _("The words in English are the fields above."))
+            elif locale.pk in given:
+                form.add_error(
+                    "locale",
+                    _("%(language)s is given twice: keep one.")
+                    % {"language": locale.get_display_name()},
+                )
+            given.add(locale.pk)
+        return cleaned
+
+
 @register_setting(icon="site")
-class SiteSettings(BaseSiteSetting):
-    """The words and links every page shows, which editors change without a deploy."""
+class SiteSettings(BaseSiteSetting, ClusterableModel):
+    """The words and links every page shows, which editors change without a deploy; the words
+    in each language (`SiteWords`), read with the settings in one query."""
+
+    base_form_class = SiteSettingsForm
 
     organisation_name = models.CharField(
         _("organisation name"), max_length=100, default="IFEX",
         help_text=_("Shown in the header, after each page title and in feeds."),
     )  # fmt: skip
-    tagline = models.CharField(_("tagline"), max_length=100, default="No Impunity", blank=True)
+    tagline = models.CharField(_("tagline"), max_length=100, default=DEFAULT_TAGLINE, blank=True)
     short_description = models.TextField(
         _("short description"),
         max_length=300,
-        default="IFEX is a global network of organisations defending and promoting freedom of "
-        "expression.",
+        default=DEFAULT_SHORT_DESCRIPTION,
         help_text=_("What the network is, in a sentence: for search engines and shared links."),
     )
     footer_text = models.TextField(
@@ -425,6 +503,15 @@ class SiteSettings(BaseSiteSetting):
             ["organisation_name", "tagline", "short_description"], heading=_("The network")
         ),
         "footer_text",
+        InlinePanel(
+            "translations",
+            heading=_("In other languages"),
+            label=_("Words in another language"),
+            help_text=_(
+                "The name, tagline, description and footer as readers of that language see "
+                "them. A field left blank shows the English, marked as English."
+            ),
+        ),
         "social_links",
         "default_share_image",
         MultiFieldPanel(["data_licence", "data_licence_url"], heading=_("Open data")),
@@ -435,16 +522,102 @@ class SiteSettings(BaseSiteSetting):
 
     @classmethod
     def for_site(cls, site):
-        """Read on every page: kept in the cache until the settings are saved."""
+        """Read on every page, with its words in every language: kept in the cache until the
+        settings or their words are saved."""
         if site is None:
             return super().for_site(site)
-        return kept_until_saved(
-            f"site-settings:{site.pk}", lambda: super(SiteSettings, cls).for_site(site), cls
+        return kept_until_saved(f"site-settings:{site.pk}", lambda: cls.read_for(site), cls)
+
+    @classmethod
+    def read_for(cls, site):
+        words = SiteWords.objects.filter(settings=models.OuterRef("pk")).values(
+            row=JSONObject(language="locale__language_code", **{f: f for f in TRANSLATED_WORDS})
         )
+        found = (
+            cls.objects.select_related(*cls.select_related)
+            .annotate(words_rows=ArraySubquery(words))
+            .filter(site=site)
+            .first()
+        )
+        return found or super().for_site(site)
+
+    def words_in(self, language: str) -> SiteWordsShown:
+        """The settings' words for a reader of `language`: staff's words in that language where
+        given, else a fresh site's words translated, else the English, marked as English."""
+        rows = getattr(self, "words_rows", None)
+        if rows is None:
+            rows = list(
+                self.translations.values(
+                    *TRANSLATED_WORDS, language=models.F("locale__language_code")
+                )
+            )
+        given = next((row for row in rows if row["language"] == language), {})
+        english = django_settings.LANGUAGE_CODE
+
+        def shown(field, default=""):
+            if given.get(field):
+                return ShownWords(given[field])
+            value = getattr(self, field)
+            if language == english:
+                return ShownWords(value)
+            if value and value == default:
+                with translation.override(language):
+                    return ShownWords(translation.gettext(default))
+            return ShownWords(value, english)
+
+        description = shown("short_description", DEFAULT_SHORT_DESCRIPTION)
+        footer = shown("footer_text")
+        return SiteWordsShown(
+            organisation_name=shown("organisation_name"),
+            tagline=shown("tagline", DEFAULT_TAGLINE),
+            short_description=description,
+            footer=footer if footer else description,
+        )
+
+    @property
+    def words(self) -> SiteWordsShown:
+        """The settings' words in the reader's language (the one active)."""
+        return self.words_in(translation.get_language() or django_settings.LANGUAGE_CODE)
 
     @property
     def footer(self) -> str:
         return self.footer_text or self.short_description
+
+
+def other_languages():
+    return ~models.Q(language_code=django_settings.LANGUAGE_CODE)
+
+
+class SiteWords(models.Model):
+    """The site settings' words in one language other than English; a blank field leaves the
+    English (`SiteSettings.words_in`)."""
+
+    settings = ParentalKey(SiteSettings, on_delete=models.CASCADE, related_name="translations")
+    locale = models.ForeignKey(
+        Locale,
+        verbose_name=_("language"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to=other_languages,
+    )
+    organisation_name = models.CharField(_("organisation name"), max_length=100, blank=True)
+    tagline = models.CharField(_("tagline"), max_length=100, blank=True)
+    short_description = models.TextField(_("short description"), max_length=300, blank=True)
+    footer_text = models.TextField(_("footer text"), blank=True)
+
+    panels = ["locale", "organisation_name", "tagline", "short_description", "footer_text"]
+
+    class Meta:
+        verbose_name = _("words in another language")
+        verbose_name_plural = _("words in other languages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["settings", "locale"], name="unique_site_words_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return self.locale.get_display_name()
 
 
 # Subscribers and mailings live in their own module; imported here so Django finds them.

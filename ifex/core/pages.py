@@ -5,14 +5,14 @@ import hashlib
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import F, OuterRef, Q, Value
-from django.db.models.functions import JSONObject
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import JSONObject, Substr
 from django.http import Http404
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageManager, PageViewRestriction, Site
 from wagtail.query import PageQuerySet
 
-from .languages import active_locale_id, language_root, live_translation_rows
+from .languages import active_locale_id, default_locale_id, language_root, live_translation_rows
 from .page_cache import kept_until_content_changes, kept_until_saved
 
 RESTRICTED_PATHS_KEY = "restricted_paths"
@@ -57,6 +57,37 @@ class SitePageQuerySet(PageQuerySet):
     def in_language(self):
         """Pages in the reader's language."""
         return self.filter(locale_id=active_locale_id())
+
+    def in_readers_language(self):
+        """Each page once: its translation in the reader's language where a translator has
+        published one, else the original in the site's language (which cards and feeds mark as
+        English). Never an alias: it shows another page's words under a second address."""
+        reader, source = active_locale_id(), default_locale_id()
+        originals = self.filter(alias_of__isnull=True)
+        if reader == source:
+            return originals.filter(locale_id=reader)
+        published_translation = Page.objects.filter(
+            translation_key=OuterRef("translation_key"),
+            locale_id=reader,
+            live=True,
+            alias_of__isnull=True,
+        )
+        return originals.filter(
+            Q(locale_id=reader) | Q(locale_id=source) & ~Exists(published_translation)
+        )
+
+    def under_translations_of(self, page):
+        """Pages below `page` or below one of its translations (a French index lists the
+        English articles not yet translated): in the same query, each language's tree having
+        its translation of `page` at the same depth."""
+        translations = Page.objects.filter(translation_key=page.translation_key).values("path")
+        return self.alias(
+            path_at_depth=Substr("path", 1, len(page.path)),
+        ).filter(path_at_depth__in=translations, depth__gt=page.depth)
+
+    def listed_under(self, page):
+        """What a listing at `page` (an index, in any language) shows: see the two above."""
+        return self.under_translations_of(page).in_readers_language()
 
     def for_listing(self):
         """Live, public pages with what a card shows: the image in the same query. Its

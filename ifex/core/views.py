@@ -18,8 +18,8 @@ from wagtail import views as wagtail_views
 
 from .forms import SearchForm
 from .languages import language_root
-from .listing import PER_PAGE, KeptCountPaginator, nearest_page_number
-from .page_cache import PAGE_DECLARES, read_only, reads_query
+from .listing import PER_PAGE, KeptCountPaginator, requested_page_number
+from .page_cache import PAGE_DECLARES, not_kept, read_only, reads_query
 from .pages import specific_pages
 from .public_text import reader_views
 from .search import SEARCH_TYPES, clean_query, search_models, search_pages
@@ -33,6 +33,8 @@ OTHER_RESULTS_SHOWN = 10
 def search(request):
     form = SearchForm(request.GET)
     query = clean_query(request.GET.get("q", ""))
+    if request.GET.get("q", "") != query.text:
+        not_kept(request)  # the same search as its cleaned words: one entry for them
     context = {
         "form": form,
         "query": query,
@@ -60,7 +62,7 @@ def search(request):
             PER_PAGE,
             count_key=search_count_key(query.text, page_types, country, year),
         )
-        results = paginator.get_page(nearest_page_number(request.GET.get("page"), paginator))
+        results = paginator.get_page(requested_page_number(request, paginator))
         results.object_list = reader_views(specific_pages(list(results.object_list)))
         context["results"] = results
         shown = OTHER_RESULTS_SHOWN

@@ -590,3 +590,27 @@ def test_the_site_root_paths_are_wagtails_read_in_one_query(home):
     with CaptureQueriesContext(connection) as queries:
         assert root_paths_in_the_cache() == ours
     assert not queries
+
+
+def test_a_value_the_page_would_show_under_another_address_makes_no_new_entry(
+    client, article_index, article, file_cache
+):
+    """A page number written otherwise (?page=02), past the last page or not a number, and a
+    search with spaces or control characters the search drops, are answered as the page they
+    show, and not kept: a cache-buster in a parameter a page reads fills no disk."""
+    ArticlePageFactory.create_batch(13, parent=article_index)  # two pages of articles
+    for url in ("/articles/", "/articles/?page=2", "/search/?q=Veracruz"):
+        client.get(url)
+    entries = len(list(file_cache.iterdir()))
+    for number in range(20):
+        for url, shows in (
+            (f"/articles/?page=bust{number}", "/articles/"),
+            (f"/articles/?page={'0' * (number + 1)}2", "/articles/?page=2"),
+            (f"/articles/?page={number + 3}", "/articles/?page=2"),
+            (f"/search/?q={'+' * (number + 1)}Veracruz", "/search/?q=Veracruz"),
+        ):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert cache_status(response) == "not cacheable", url
+            assert html(client, shows).count("card") == response.content.decode().count("card")
+    assert len(list(file_cache.iterdir())) == entries

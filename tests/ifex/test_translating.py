@@ -53,7 +53,9 @@ def test_a_translation_made_in_the_admin_is_public_only_once_published(
     french_home = client.get("/fr/").content.decode()
     assert re.search(r'<main id="main" tabindex="-1" lang="en" dir="auto">', french_home)
     assert menu_links(french_home)[article_index.url] == ' lang="en" dir="auto"'
-    assert "Verdict in the Cardona case" not in client.get("/fr/articles/").content.decode()
+    # Meanwhile the French listing shows the English original, marked as English.
+    listing = client.get("/fr/articles/").content.decode()
+    assert card_title(listing, "Verdict in the Cardona case") == ' lang="en" dir="auto"'
 
     french.title = "Verdict dans l'affaire Cardona"
     french.save_revision().publish()
@@ -166,3 +168,93 @@ def test_cards_call_each_kind_of_page_in_the_readers_words(client, home, stateme
     translated(statement, "fr", title="Appel commun")
     html = client.get(french_index.url).content.decode()
     assert '<p class="card__kind">Déclaration commune</p>' in html
+
+
+def card_title(html, title) -> str:
+    """The attributes of the card title heading that links to `title`."""
+    found = re.search(r'<h3 class="card__title"([^>]*)><a href="[^"]+">' + re.escape(title), html)
+    assert found, f"no card for {title!r}"
+    return found.group(1)
+
+
+def test_a_listing_shows_what_is_not_yet_translated_in_english_marked_as_english(
+    client, home, article_index
+):
+    from ifex.core.factories import CountryFactory
+    from tests.support import translated
+
+    philippines = CountryFactory(iso_code="PH", name="Philippines (the)")
+    in_french = philippines.copy_for_translation(Locale.objects.get(language_code="fr"))
+    in_french.name = "Philippines"
+    in_french.save()
+    french_index = translated(article_index, "fr", title="Actualités")
+    both = ArticlePageFactory(parent=article_index, title="Trial of the killers begins")
+    french = translated(both, "fr", title="Le procès des assassins commence")
+    english_only = ArticlePageFactory(
+        parent=article_index, title="Reporter freed in Manila", countries=[philippines]
+    )
+    draft = ArticlePageFactory(parent=article_index, title="Verdict expected in Cebu")
+    french_draft = draft.copy_for_translation(Locale.objects.get(language_code="fr"), True)
+    french_draft.title = "Verdict attendu à Cebu"
+    french_draft.save_revision()
+
+    listing = client.get(french_index.url).content.decode()
+    assert card_title(listing, "Le procès des assassins commence") == ""
+    assert f'href="{both.url}"' not in listing, "each article once, in French where it is"
+    assert card_title(listing, "Reporter freed in Manila") == ' lang="en" dir="auto"'
+    assert card_title(listing, "Verdict expected in Cebu") == ' lang="en" dir="auto"'
+    assert "Verdict attendu" not in listing, "a draft translation is not public"
+    assert f'href="{english_only.url}"' in listing and f'href="{french.url}"' in listing
+    assert "3 résultats" in listing, "counted once each"
+    assert " · Philippines</p>" in listing, "the card's own words in French"
+
+    english = client.get(article_index.url).content.decode()
+    assert card_title(english, "Reporter freed in Manila") == ""
+    assert "Le procès" not in english
+
+
+def test_a_feed_carries_what_is_not_yet_translated_as_english(client, home, article_index):
+    from tests.support import translated
+
+    french_index = translated(article_index, "fr", title="Actualités")
+    both = ArticlePageFactory(parent=article_index, title="Trial of the killers begins")
+    translated(both, "fr", title="Le procès des assassins commence")
+    ArticlePageFactory(parent=article_index, title="Reporter freed in Manila")
+
+    feed = client.get(french_index.url + "feed/").content.decode()
+    items = dict(
+        (title, attributes)
+        for attributes, title in re.findall(r"<item([^>]*)><title>([^<]+)</title>", feed)
+    )
+    assert items == {
+        "Le procès des assassins commence": "",
+        "Reporter freed in Manila": ' xml:lang="en"',
+    }
+    assert "<language>fr</language>" in feed
+
+
+def test_the_latest_news_in_french_falls_back_to_the_english_originals(home, article_index):
+    from django.utils import translation
+
+    from campaigns.content import latest_news
+    from tests.support import translated
+
+    both = ArticlePageFactory(parent=article_index, title="Trial of the killers begins")
+    french = translated(both, "fr", title="Le procès des assassins commence")
+    english_only = ArticlePageFactory(parent=article_index, title="Reporter freed in Manila")
+    with translation.override("fr"):
+        shown = {page.pk for page in latest_news("articles")}
+    assert shown == {french.pk, english_only.pk}
+
+
+def test_a_french_case_index_lists_the_english_cases_marked_as_english(client, case_index):
+    from cases.factories import CasePageFactory
+    from tests.support import translated
+
+    case = CasePageFactory(parent=case_index, person_name="Maria Santos")
+    french_index = translated(case_index, "fr", title="Affaires")
+    html = client.get(french_index.url).content.decode()
+    assert re.search(
+        r'<th scope="row" lang="en" dir="auto"><a href="' + re.escape(case.url) + '">Maria Santos',
+        html,
+    )
