@@ -874,6 +874,18 @@ def _name_for(names: tuple[str, ...]) -> WithheldName:
     return _compiled[names]
 
 
+def _block_naming(child, kinds, blocks_naming) -> bool:
+    """A top block showing a file that names the person; rich text keeps its words (its links
+    lose their address when redacted)."""
+    from wagtail.blocks import RichTextBlock
+
+    return (
+        isinstance(child, dict)
+        and child.get("id") in blocks_naming
+        and not isinstance(kinds.get(child.get("type")), RichTextBlock)
+    )
+
+
 def redacted_page(page, name: WithheldName):
     """A copy of `page` with the name out of every text readers see of it (fields not read, as
     a listing defers a body, are left unread)."""
@@ -893,10 +905,11 @@ def redacted_page(page, name: WithheldName):
     }
     for field in _content_fields(page, StreamField):
         if field not in deferred:
+            kinds = page._meta.get_field(field).stream_block.child_blocks
             stored = [
                 child
                 for child in _stored_stream(page, field)
-                if not (isinstance(child, dict) and child.get("id") in blocks_naming)
+                if not _block_naming(child, kinds, blocks_naming)
             ]
             setattr(view, field, _redact_stream(name, stored))
     if "hero_image_id" not in deferred:
