@@ -15,6 +15,7 @@ class CampaignsConfig(AppConfig):
 
         signals.connect()
         # A correction added to the public record shows at once, on the record and its files.
-        invalidate_on_change(FigurePublication)
+        # A record only ever adds: pages may be served as before it while they render anew.
+        invalidate_on_change(FigurePublication, saves_take_away=False)
 
         register_search_type("campaigns", _("Campaigns"), "campaigns.CampaignPage")

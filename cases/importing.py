@@ -645,6 +645,8 @@ def write(review: Review, progress=None) -> dict:
     if review.new or review.changed:
         content_changed()
         transaction.on_commit(lambda: cases_imported.send(sender=CasePage))
+    if review.new:
+        analyse_what_was_filled()
     return {
         "added": len(review.new),
         "held": len(review.held),
@@ -653,6 +655,17 @@ def write(review: Review, progress=None) -> dict:
         "rejected": len(review.rejected),
         "missing": len(review.missing),
     }
+
+
+def analyse_what_was_filled():
+    """Hundreds of new rows and no statistics for them: until autovacuum came by, PostgreSQL
+    planned the first readers' queries (the case index, a search) for the tables as they were.
+    A bulk write analyses what it filled."""
+    from wagtail.search.models import IndexEntry
+
+    tables = [model._meta.db_table for model in (Page, CasePage, ImportedCase, IndexEntry)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(t) for t in tables)}")
 
 
 def remember(review: Review, update: Update):

@@ -21,6 +21,14 @@ change, a hint) differs from what it knows. A cache that cannot be written (a fu
 read-only folder, a Redis that refuses writes or is down) costs speed, never a stale page: its
 old entries carry versions the database has retired.
 
+No herd after a publish: the changes one transaction makes are one new version (a figure
+published with its three translations is one change, not eight), and while one request renders a
+changed page the readers arriving meanwhile get the version before (`X-Page-Cache: stale`, never
+kept by another cache), for at most PAGE_CACHE_RENDER_SECONDS. Never after something was taken
+away: any change but a publish (an unpublish, a page made private, moved or deleted, a snippet
+saved or deleted) also replaces REMOVALS_KEY, and an entry rendered before that is no page's
+version before.
+
 The cache is Django's (`CACHES`): Redis when several app servers share it. When it fails, pages
 are rendered as if nothing were cached (ifex/core/cache.py keeps its errors out of requests).
 """
@@ -67,6 +75,9 @@ from wagtail.models.sites import (
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pagecache:version"
+# Replaced with VERSION_KEY by every change but a publish: pages rendered before it are never
+# served as the version before (`stale`).
+REMOVALS_KEY = "pagecache:removals"
 CACHE_STATUS_HEADER = "X-Page-Cache"
 
 
@@ -204,13 +215,18 @@ class PageCacheMiddleware:
         cached = self.cached_answer(request)
         if cached is not None:
             return cached
-        response = self.get_response(request)
-        if getattr(request, "public_view", False):
-            set_cache_headers(request, response)
-            in_one_piece(response)
-        version = getattr(request, "page_cache_entry", None)
-        if version and request.method == "GET" and reader_may_share(request, response):
-            self.store(version, request, response)
+        try:
+            response = self.get_response(request)
+            if getattr(request, "public_view", False):
+                set_cache_headers(request, response)
+                in_one_piece(response)
+            version = getattr(request, "page_cache_entry", None)
+            if version and request.method == "GET" and reader_may_share(request, response):
+                self.store(version, request, response)
+        finally:
+            claim = getattr(request, "page_cache_rendering", None)
+            if claim:  # stored, or not to be: the next reader renders it
+                read_cache(lambda: cache.delete(claim), None)
         return response
 
     def cached_answer(self, request):
@@ -241,6 +257,11 @@ class PageCacheMiddleware:
             response = cached[2]
             response[CACHE_STATUS_HEADER] = "hit"
             return response
+        if cached and cached[1] == reads and may_serve_as_the_version_before(cached):
+            claim = f"{key}:rendering:{version}"
+            if not claim_rendering(claim):
+                return the_version_before(cached[2])
+            request.page_cache_rendering = claim
         request.page_cache_entry_candidate = version
         return None
 
@@ -265,10 +286,41 @@ class PageCacheMiddleware:
         if hasattr(response, "render") and not response.is_rendered:
             return
         remember_parameters((request.get_host(), request.path), reads)
+        removals = known.get(REMOVALS_KEY)
         try:
-            cache.set(page_key(request, reads), (version, reads, response), seconds)
+            cache.set(page_key(request, reads), (version, reads, response, removals), seconds)
         except Exception as error:
             logger.warning("page cache unavailable: %s", error)
+
+
+def may_serve_as_the_version_before(entry) -> bool:
+    """An entry of an older content version, rendered since the last change that took
+    something away (entries stored before this rule carry no removals version)."""
+    return len(entry) > 3 and entry[3] == known.get(REMOVALS_KEY)
+
+
+def claim_rendering(claim: str) -> bool:
+    """True when this request is the one to render the page under the new version, or the
+    cache cannot tell (down, or refusing writes: then it renders, as without a cache)."""
+
+    def claim_it():
+        if cache.add(claim, 1, settings.PAGE_CACHE_RENDER_SECONDS):
+            return True
+        return cache.get(claim) is None  # no other request holds it: the cache kept nothing
+
+    return read_cache(claim_it, True)
+
+
+def the_version_before(response):
+    """Served while another request renders the new version: no other cache (a CDN, the
+    edge's refresh) may keep it."""
+    response[CACHE_STATUS_HEADER] = "stale"
+    for header in ("Cache-Control", "Expires"):
+        if response.has_header(header):
+            del response[header]
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    return response
 
 
 def read_cache(read, otherwise):
@@ -438,6 +490,7 @@ def current_version(version_key: str, hint) -> str | None:
     interval, and at once when the cache's copy (`hint`) differs from what this worker knows.
     None while this worker has never been able to read it: then nothing is served from the cache
     nor stored in it."""
+    unread.versions = None  # something may now be read under them: a change needs new ones
     if known.due() or (hint is not None and hint != known.get(version_key)):
         if known.read():
             write_hint(version_key, hint)
@@ -458,34 +511,58 @@ def write_hint(version_key, hint):
 
 
 def content_changed(**kwargs):
-    """What readers see has changed: every cached page is out of date."""
+    """What readers see has changed, something may have been taken away: every cached page is
+    out of date, and none may be served as the version before."""
     replace_version()
 
 
-def replace_version(version_key: str = VERSION_KEY):
+# The versions this thread's open transaction made and nothing has read since (`current_version`
+# forgets them): another change in the same transaction takes the same ones, so a figure
+# published with its translations is one change for the readers, not eight. Forgotten when the
+# transaction commits: the next change is a new version.
+unread = threading.local()
+
+
+def forget_unread():
+    unread.versions = None
+
+
+def replace_version(version_key: str = VERSION_KEY, *, takes_away: bool = True):
     """A new version for `version_key`, in the database and in the change's own transaction:
     other workers and servers see it when the change commits, never before, and whatever they
     render meanwhile is stored under the version it retires. Copied to the cache now and again
-    once the change commits (another worker may have copied the old one back meanwhile)."""
+    once the change commits (another worker may have copied the old one back meanwhile).
+    For the content version, a change that `takes_away` (anything but a publish) replaces
+    REMOVALS_KEY too."""
     if getattr(this_request, "kept", None):
         this_request.kept = {}  # a change made by this very request (an editor's publish)
-    version = uuid.uuid4().hex
+    keys = [version_key]
+    if version_key == VERSION_KEY and takes_away:
+        keys.append(REMOVALS_KEY)
+    made = getattr(unread, "versions", None)
+    if made is None:
+        made = unread.versions = {}
+    rows = [(key, made.setdefault(key, uuid.uuid4().hex)) for key in keys]
     with connection.cursor() as cursor:
-        # One statement: the new version, and every other as it stands, so this worker knows
-        # them all without another query.
+        # One statement: the new versions, and every other as it stands, so this worker knows
+        # them all without another query. Written even when made before in this transaction:
+        # a savepoint rolled back since may have undone it.
         cursor.execute(
             f"""
             WITH replaced AS (
-                INSERT INTO {VERSIONS_TABLE} (key, version) VALUES (%s, %s)
+                INSERT INTO {VERSIONS_TABLE} (key, version)
+                VALUES {", ".join(["(%s, %s)"] * len(rows))}
                 ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version
                 RETURNING key, version
             )
             SELECT key, version FROM replaced
-            UNION ALL SELECT key, version FROM {VERSIONS_TABLE} WHERE key <> %s
+            UNION ALL SELECT key, version FROM {VERSIONS_TABLE} WHERE key <> ALL(%s)
             """,
-            [version_key, version, version_key],
+            [*(value for row in rows for value in row), keys],
         )
         known.take(cursor.fetchall())
+    # Each time: a callback registered in a savepoint rolled back since is gone with it.
+    transaction.on_commit(forget_unread)
     write_hint(version_key, None)
     transaction.on_commit(lambda: write_hint(version_key, None))
 
@@ -586,16 +663,27 @@ def root_paths_in_one_query() -> list[SiteRootPath]:
 
 
 def model_changed(model):
+    """What pages read beside their content changed (a site setting, whose names are
+    withheld): a page rendered before is never served as the version before."""
     replace_version(model_version_key(model))
+    if model not in ADDED_ONLY_MODELS:
+        replace_version(REMOVALS_KEY)
 
 
 WATCHED_MODELS: set[type] = set()
 
 
-def invalidate_on_change(*models):
+# Watched models whose saves only ever add to what readers see (a publication record): after
+# one, readers may get a page's version before while it renders anew. Deleting one takes away.
+ADDED_ONLY_MODELS: set[type] = set()
+
+
+def invalidate_on_change(*models, saves_take_away: bool = True):
     """Saving or deleting one of these changes what readers see. Models with drafts are watched
     through Wagtail's publish signals instead: a draft saved is not a change."""
     WATCHED_MODELS.update(models)
+    if not saves_take_away:
+        ADDED_ONLY_MODELS.update(models)
 
 
 # Models kept with another's rows (a setting's words in each language): {part: whole}.
@@ -610,7 +698,7 @@ def invalidate_with(part, whole):
 
 def saved(sender, instance, raw=False, **kwargs):
     if sender in WATCHED_MODELS and not raw:
-        content_changed()
+        replace_version(takes_away=sender not in ADDED_ONLY_MODELS)
         model_changed(sender)
         if sender in PARTS_OF:
             model_changed(PARTS_OF[sender])
@@ -626,7 +714,13 @@ def deleted(sender, instance, **kwargs):
 
 
 def published(sender, instance, **kwargs):
-    """Published or unpublished: pages, and snippets with drafts (impunity figures)."""
+    """Published: pages, and snippets with drafts (impunity figures). Nothing was taken away:
+    while a changed page renders anew, its readers may get the version before."""
+    replace_version(takes_away=False)
+    transaction.on_commit(lambda: purge_frontend_cache(instance))
+
+
+def unpublished(sender, instance, **kwargs):
     content_changed()
     transaction.on_commit(lambda: purge_frontend_cache(instance))
 
@@ -664,14 +758,16 @@ def restrictions_moved(sender, **kwargs):
 
 
 def connect_invalidation():
-    for name, signal in (
-        ("page_published", wagtail_signals.page_published),
-        ("page_unpublished", wagtail_signals.page_unpublished),
-        ("published", wagtail_signals.published),
-        ("unpublished", wagtail_signals.unpublished),
+    for name, signal, receiver in (
+        ("page_published", wagtail_signals.page_published, published),
+        ("page_unpublished", wagtail_signals.page_unpublished, unpublished),
+        ("published", wagtail_signals.published, published),
+        ("unpublished", wagtail_signals.unpublished, unpublished),
     ):
-        signal.connect(published, dispatch_uid=f"page_cache_{name}")
+        signal.connect(receiver, dispatch_uid=f"page_cache_{name}")
     wagtail_signals.post_page_move.connect(content_changed, dispatch_uid="page_cache_move")
+    # Published under a new address: what the old one showed is taken away.
+    wagtail_signals.page_slug_changed.connect(content_changed, dispatch_uid="page_cache_slug")
     wagtail_signals.post_page_move.connect(restrictions_moved, dispatch_uid="restrictions_move")
     post_save.connect(saved, dispatch_uid="page_cache_saved")
     post_delete.connect(deleted, dispatch_uid="page_cache_deleted")

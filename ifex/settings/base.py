@@ -218,6 +218,10 @@ FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 3600)
 # shares: a change made on another server, when the cache could not tell, is served no longer
 # than this after it commits.
 PAGE_CACHE_VERSION_CHECK_SECONDS = env_int("PAGE_CACHE_VERSION_CHECK_SECONDS", 1)
+# After a publish, one request renders each changed page while the readers arriving meanwhile
+# get the version before, for at most this long (a render that takes longer, or a worker that
+# died rendering, lets the next request render it). Never after something was taken away.
+PAGE_CACHE_RENDER_SECONDS = env_int("PAGE_CACHE_RENDER_SECONDS", 10)
 
 # One cache for every worker: Redis when REDIS_URL is set (several app servers share it),
 # otherwise files under var/ that one server's workers share. Never a cache per worker.

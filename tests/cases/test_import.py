@@ -134,6 +134,21 @@ def test_importing_the_same_file_twice_changes_nothing(case_index):
     assert Revision.objects.count() == revisions
 
 
+def test_an_import_leaves_statistics_for_the_rows_it_wrote(case_index):
+    """The first reader after an import is planned for the tables as they are now, not as
+    they were before it (until autovacuum comes by)."""
+    from django.db import connection
+    from wagtail.search.models import IndexEntry
+
+    import_cases(SAMPLE)
+    with connection.cursor() as cursor:
+        for model in (CasePage, ImportedCase, IndexEntry):
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
+            )
+            assert cursor.fetchone()[0] == model.objects.count(), model
+
+
 def test_a_newer_export_reports_exactly_one_new_case_and_one_changed_status(
     case_index, sample_rows, tmp_path
 ):
