@@ -137,8 +137,10 @@ class CasePage(BasePage):
         index.RelatedFields("country", [index.SearchField("name")]),
     ]
 
-    # The person is the same in every language: translators neither rename nor reveal them.
+    # The person is the same in every language: translators neither rename nor reveal them, and
+    # the address (which may carry the name until it is withheld) follows the original's.
     override_translatable_fields = [
+        SynchronizedField("slug", overridable=False),
         SynchronizedField("person_name", overridable=False),
         SynchronizedField("name_withheld", overridable=False),
     ]

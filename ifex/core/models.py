@@ -25,6 +25,7 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Locale, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
+from wagtail_localize.fields import SynchronizedField
 
 from . import public_text
 from .page_cache import VERSIONS_TABLE, kept_until_saved
@@ -108,6 +109,8 @@ class Country(PickableByName, TranslatableMixin, index.Indexed, models.Model):
     )
 
     panels = ["name", "iso_code", "region"]
+    # The code is the same in every language: translators are offered the name only.
+    override_translatable_fields = [SynchronizedField("iso_code", overridable=False)]
     # The admin's choosers filter by language, and the directory searches codes too.
     search_fields = [
         index.SearchField("name"),
@@ -271,6 +274,9 @@ class BasePage(Page):
     """Every page of the site: a teaser for listings and meta descriptions, and a hero image."""
 
     base_form_class = BasePageForm
+    # The slug, on the Promote tab, is copied from the original: wagtail-localize's editor would
+    # otherwise call the translation incomplete for want of it. Translators may still change it.
+    override_translatable_fields = [SynchronizedField("slug")]
     # The query parameters the page reads (its listing's filters, `page`): the page cache keeps
     # it once per value of these, and it sees no other (ifex/core/page_cache.py).
     query_parameters: tuple[str, ...] = ()

@@ -4,8 +4,10 @@ engine to the confirmed digest readers of its language, over real SMTP, now or a
 import datetime
 import re
 from io import StringIO
+from smtplib import SMTPServerDisconnected
 
 import pytest
+from django.core.mail.backends.smtp import EmailBackend
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +21,7 @@ from articles.factories import (
     DigestPageFactory,
     JointStatementPageFactory,
 )
+from ifex.core.mailing import send_mailing
 from ifex.core.subscriptions import Mailing, Subscriber
 from tests.support import mail_body, translated
 
@@ -260,3 +263,38 @@ def test_the_french_digest_goes_to_french_readers(
     [message] = smtp_inbox.to("french@example.org")
     assert '<html lang="fr" dir="ltr">' in mail_body(message, "html")
     assert "http://testserver/fr/subscriptions/" in mail_body(message, "plain")
+
+
+def test_a_digest_send_cut_off_by_the_mail_server_resumes_without_a_duplicate(
+    admin_client, smtp_inbox, issue, monkeypatch, settings
+):
+    everyone = [reader(f"reader{n}@example.org") for n in range(5)]
+    admin_client.post(send_url(issue), {"action": "now"})  # queued on commit: sent by hand below
+    mailing = Mailing.objects.get()
+
+    handed_over = EmailBackend.send_messages
+    calls = {"count": 0}
+
+    def dropping_the_third(backend, messages):
+        calls["count"] += 1
+        if calls["count"] == 3:
+            raise SMTPServerDisconnected("connection lost")
+        return handed_over(backend, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", dropping_the_third)
+    assert send_mailing(mailing.pk, batch_size=2) == "stopped"
+    assert len(smtp_inbox.messages) == 2
+    stopped = admin_client.get(send_url(issue)).content.decode()
+    assert "Sent: 2 of 5." in stopped and "connection lost" in stopped
+
+    # The periodic jobs retry a stopped send once it has been quiet for a while.
+    quiet = timezone.now() - datetime.timedelta(minutes=settings.MAIL_STALLED_MINUTES + 1)
+    Mailing.objects.filter(pk=mailing.pk).update(heartbeat_at=quiet)
+    call_command("run_periodic_jobs", stdout=StringIO())
+    mailing.refresh_from_db()
+    assert mailing.status == Mailing.Status.DONE
+    assert all(len(smtp_inbox.to(person.email)) <= 1 for person in everyone)
+    # The third was being handed over when the connection dropped: maybe sent, never resent.
+    assert (mailing.sent_count, mailing.uncertain_count) == (4, 1)
+    assert len(smtp_inbox.messages) == 4
+    assert all("The week of 10 March 2025" in m["Subject"] for _to, m in smtp_inbox.messages)
