@@ -591,25 +591,49 @@ def _stored_stream(page, field: str) -> list:
     return list(getattr(page, field).raw_data)
 
 
-def _images_of(page):
-    """The images the page shows: its hero, and those its body refers to."""
+def _files_of(page):
+    """The images and documents the page shows: its hero, and those its fields refer to, each
+    as (field, file, where in the field: the top block's id, or "")."""
+    from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
 
-    image_model = get_image_model()
+    kinds = (get_image_model(), get_document_model())
     hero = getattr(page, "hero_image", None) if "hero_image_id" in page.__dict__ else None
     if hero is not None:
-        yield "hero_image", hero
-    ids = {}
+        yield "hero_image", hero, ""
+    wanted = {kind: [] for kind in kinds}
     for field in page._meta.concrete_fields:
         extract = getattr(field, "extract_references", None)
         if extract is None or field.attname in page.get_deferred_fields():
             continue
-        for model, pk, _model_path, _content_path in extract(field.value_from_object(page)):
-            if issubclass(image_model, model) or model is image_model:
-                ids.setdefault(str(pk), field.name)
-    if ids:
-        for image in image_model.objects.filter(pk__in=list(ids)):
-            yield ids[str(image.pk)], image
+        for model, pk, _model_path, content_path in extract(field.value_from_object(page)):
+            for kind in kinds:
+                if issubclass(kind, model) or model is kind:
+                    wanted[kind].append((str(pk), field.name, content_path.split(".")[0]))
+    for kind, references in wanted.items():
+        if references:
+            found = kind.objects.in_bulk([pk for pk, _field, _block in references])
+            for pk, field, block in references:
+                if (file := found.get(int(pk)) if pk.isdigit() else None) is not None:
+                    yield field, file, block
+
+
+def _images_of(page):
+    from wagtail.images import get_image_model
+
+    image_model = get_image_model()
+    for field, file, _block in _files_of(page):
+        if isinstance(file, image_model):
+            yield field, file
+
+
+def file_naming(name: WithheldName, file) -> bool:
+    """An image (`image_naming`), or a document: its title and its file's name, in its address."""
+    from wagtail.images import get_image_model
+
+    if isinstance(file, get_image_model()):
+        return image_naming(name, file)
+    return name.in_text(getattr(file, "title", "")) or name.in_address(file.file.name)
 
 
 def page_fields_naming(name: WithheldName, page) -> list[str]:
@@ -628,8 +652,8 @@ def page_fields_naming(name: WithheldName, page) -> list[str]:
             _string_naming(name, text) for text in _texts_in_stream(_stored_stream(page, field))
         ):
             found.append(field)
-    for field, image in _images_of(page):
-        if field not in found and image_naming(name, image):
+    for field, file, _block in _files_of(page):
+        if field not in found and file_naming(name, file):
             found.append(field)
     return found
 
@@ -850,6 +874,18 @@ def _name_for(names: tuple[str, ...]) -> WithheldName:
     return _compiled[names]
 
 
+def _block_naming(child, kinds, blocks_naming) -> bool:
+    """A top block showing a file that names the person; rich text keeps its words (its links
+    lose their address when redacted)."""
+    from wagtail.blocks import RichTextBlock
+
+    return (
+        isinstance(child, dict)
+        and child.get("id") in blocks_naming
+        and not isinstance(kinds.get(child.get("type")), RichTextBlock)
+    )
+
+
 def redacted_page(page, name: WithheldName):
     """A copy of `page` with the name out of every text readers see of it (fields not read, as
     a listing defers a body, are left unread)."""
@@ -863,9 +899,19 @@ def redacted_page(page, name: WithheldName):
     for field in _content_fields(page, RichTextField):
         if field not in deferred:
             setattr(view, field, _redact_rich_text(name, getattr(page, field) or ""))
+    # A block showing an image or a document whose name names the person is left out whole.
+    blocks_naming = {
+        block for _field, file, block in _files_of(page) if block and file_naming(name, file)
+    }
     for field in _content_fields(page, StreamField):
         if field not in deferred:
-            setattr(view, field, _redact_stream(name, _stored_stream(page, field)))
+            kinds = page._meta.get_field(field).stream_block.child_blocks
+            stored = [
+                child
+                for child in _stored_stream(page, field)
+                if not _block_naming(child, kinds, blocks_naming)
+            ]
+            setattr(view, field, _redact_stream(name, stored))
     if "hero_image_id" not in deferred:
         public_hero(view, name)
     return view

@@ -523,3 +523,54 @@ def test_a_linked_document_whose_file_names_the_person_is_not_linked_to_readers(
     texts = texts_of(client, {"article": article.url, "api": "/api/v1/statements/"})
     assert_no_trace(texts, "Zorbane", "Quillfeather")
     assert "Read it." in texts["article"] or "Read <a>it</a>." in texts["article"]
+
+
+def body_with_files(case, image, document) -> list:
+    return body_linking_to(case) + stream_data(
+        [
+            ("image", {"image": {"image": image.pk, "alt_text": "", "decorative": True}}),
+            ("document", {"document": document.pk, "title": "The complaint"}),
+            ("paragraph", "<p>The family filed a complaint.</p>"),
+        ]
+    )
+
+
+def test_a_page_about_the_case_cannot_show_a_file_whose_name_names_the_person_in_its_body(
+    withheld_case, article_index
+):
+    from wagtail.models import Collection
+
+    from tests.support import document_in
+
+    document = document_in(Collection.get_first_root_node(), "quillfeather-complaint")
+    with pytest.raises(ValidationError) as refused:
+        ArticlePageFactory(
+            parent=article_index,
+            body=body_with_files(withheld_case, image_in_file("street.jpg"), document),
+        )
+    assert "body" in refused.value.message_dict
+
+
+def test_a_body_image_or_document_whose_file_named_the_person_before_the_withholding_is_not_shown(
+    client, case_index, mexico, article_index
+):
+    from wagtail.models import Collection
+
+    from tests.support import document_in
+
+    case = CasePageFactory(
+        parent=case_index, title="Reporter shot", person_name=NAME, country=mexico
+    )
+    document = document_in(Collection.get_first_root_node(), "quillfeather-complaint")
+    article = ArticlePageFactory(
+        parent=article_index,
+        slug="the-complaint",
+        body=body_with_files(case, image_in_file("zorbane-at-the-quarry.jpg"), document),
+    )
+    shown = client.get(article.url).content.decode()
+    assert "zorbane-at-the-quarry" in shown and "quillfeather-complaint" in shown
+    case.name_withheld = True
+    case.save_revision().publish()
+    texts = texts_of(client, {"article": article.url, "articles": article_index.url})
+    assert_no_trace(texts, "Zorbane", "Quillfeather")
+    assert "The family filed a complaint." in texts["article"], "the rest of the body stays"
