@@ -1,0 +1,84 @@
+"""Staff who work in their own language, in the real browser on the demo site (production
+settings and CSP): an editor chooses French in their account, and the admin, the project's own
+form words and the country picker are then in French, each country offered once."""
+
+import re
+import subprocess
+import sys
+
+from playwright.sync_api import expect
+
+from tests.browser.test_staff import StaffMember
+from tests.support import BASE_DIR, child_environment
+
+FRENCH_EDITOR = "french-editor"
+FRENCH_EDITOR_PASSWORD = "french-editor-passphrase-4"
+MAKE_FRENCH_EDITOR = f"""
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+User = get_user_model()
+User.objects.filter(username={FRENCH_EDITOR!r}).delete()
+editor = User.objects.create_user(
+    {FRENCH_EDITOR!r}, "fe@example.org", {FRENCH_EDITOR_PASSWORD!r},
+    first_name="Claire", last_name="Martin",
+)
+editor.groups.add(Group.objects.get(name="Editors"))
+"""
+
+
+def make_french_editor(demo_site):
+    """An editor of their own on the demo site's database: the journey changes their
+    account's language, which no other journey's demo user should inherit."""
+    made = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", MAKE_FRENCH_EDITOR],
+        cwd=BASE_DIR,
+        env=child_environment(DATABASE_URL=demo_site.database_url, VAR_DIR=str(demo_site.var_dir)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stderr[-3000:]
+
+
+def test_an_editor_works_in_a_french_admin_and_finds_nepal_once(
+    browser, demo_site, screenshots_dir
+):
+    make_french_editor(demo_site)
+    admin_screenshots = screenshots_dir / "admin"
+    admin_screenshots.mkdir(exist_ok=True)
+    editor = StaffMember(
+        browser, demo_site.base, FRENCH_EDITOR, FRENCH_EDITOR_PASSWORD, admin_screenshots
+    )
+    page = editor.page
+    try:
+        page.goto(demo_site.base + "/admin/account/")
+        language = page.locator("#id_locale-preferred_language")
+        if not language.is_visible():  # on the account's Preferences tab
+            page.get_by_role("tab", name="Preferences").click()
+        language.select_option("fr")
+        with page.expect_navigation():
+            page.locator("#w-editor-form button.button-longrunning").click()
+        errors = page.locator(".error-message").all_inner_texts()
+        assert not errors, errors
+        page.goto(demo_site.base + "/admin/")
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        editor.shot("french-dashboard")
+
+        editor.add_page_under("/articles/")
+        expect(page.locator("label[for=id_teaser]")).to_contain_text("Chapeau")
+        expect(page.locator("label[for=id_countries]")).to_contain_text("Pays")
+        editor.assert_form_is_accessible()
+
+        picker = page.locator("#id_countries")
+        picker.click()
+        picker.press_sequentially("Népal")
+        suggestions = page.locator(f"#{picker.get_attribute('aria-controls')}")
+        expect(suggestions.get_by_role("option", name="Nepal", exact=True)).to_have_count(1)
+        expect(suggestions.get_by_role("option", name=re.compile("N[ée]pal"))).to_have_count(1)
+        suggestions.get_by_role("option", name="Nepal", exact=True).click()
+        chosen = page.locator("[data-autocomplete-input-name='countries']")
+        expect(chosen.locator(".c-wagtailautocomplete__selection__label")).to_have_text(["Nepal"])
+        editor.shot("french-article-form")
+        assert not editor.problems, "\n".join(editor.problems)
+    finally:
+        editor.context.close()
