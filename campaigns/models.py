@@ -481,7 +481,19 @@ class FigurePublication(models.Model):
     def save(self, *args, **kwargs):
         if self.correction_note and not self.corrected_at:
             self.corrected_at = timezone.now()
+        if self.pk is not None and self.figure_id is not None:
+            # A wrong value was wrong in every language: the same publish's rows carry the note.
+            self.in_other_languages().update(
+                correction_note=self.correction_note, corrected_at=self.corrected_at
+            )
         super().save(*args, **kwargs)
+
+    def in_other_languages(self):
+        """This publish's rows in the other languages (its figure's translations, same moment)."""
+        return FigurePublication.objects.filter(
+            published_at=self.published_at,
+            figure__translation_key=self.figure.translation_key,
+        ).exclude(pk=self.pk)
 
     def delete(self, *args, **kwargs):
         raise PublicRecordIsAppendOnly.deleting()

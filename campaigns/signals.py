@@ -5,6 +5,8 @@ the person and the revision that went live; Wagtail's `published` signal knows n
 fires when a publish is only scheduled.
 """
 
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -18,6 +20,10 @@ from .models import FigurePublication, ImpunityFigure
 
 PUBLISH_ACTIONS = ("wagtail.publish", "wagtail.publish.scheduled")
 
+# While a figure's translations are published with it: the moment of the source's publish, so
+# each language's record has the same moment and a correction finds its rows in every language.
+published_with_source: ContextVar = ContextVar("published_with_source", default=None)
+
 
 def record_publication(sender, instance, created, raw=False, **kwargs):
     if not created or raw or instance.action not in PUBLISH_ACTIONS or not instance.revision_id:
@@ -26,9 +32,14 @@ def record_publication(sender, instance, created, raw=False, **kwargs):
     if ContentType.objects.get_for_id(instance.content_type_id).model_class() is not ImpunityFigure:
         return
     figure = instance.revision.as_object()
-    FigurePublication.record(figure, instance.timestamp, instance.user)
+    moment = published_with_source.get() or instance.timestamp
+    FigurePublication.record(figure, moment, instance.user)
     if figure.locale.language_code == settings.LANGUAGE_CODE:
-        publish_with_translations(figure, instance.user)
+        token = published_with_source.set(moment)
+        try:
+            publish_with_translations(figure, instance.user)
+        finally:
+            published_with_source.reset(token)
 
 
 def publish_with_translations(figure, user):

@@ -11,7 +11,8 @@ Redis) and measured over loopback with wrk, each page in four states, each again
   published every 3 s under 32 connections: the p99, the errors and how soon each publish shows.
 
 At demo size, then with 10,000 articles and 1,000 statements (`seed_bulk`). Then a digest mailed
-to 2,500 and 10,000 subscribers through a local SMTP sink (ifex/bench_mail.py). SQL is counted per
+to 2,500 and 10,000 subscribers through a local SMTP sink (ifex/bench_mail.py); and the cases at
+20,000 (ifex/bench_cases.py). SQL is counted per
 state in-process. Any wrk error fails the run. Prints a table, writes var/bench/results.json and
 puts the table in docs/operating.md.
 
@@ -34,7 +35,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from ifex import bench_mail
+from ifex import bench_cases, bench_mail
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BENCH_DIR = BASE_DIR / "var" / "bench"
@@ -204,6 +205,8 @@ def main() -> int:
         run([sys.executable, "manage.py", "seed_bulk", *bulk_arguments(env)], env)
         results["sizes"]["large"] = measure_size(env, "10,000 articles", edge=False, analyze=False)
         results["import"] = measure_import(env)
+        # Issue 24: 20,000 cases imported after these, then the case pages at that size.
+        results["cases"] = bench_cases.measure_cases_at_scale(env, results["import"])
         results["mailing"] = bench_mail.measure(env)
     finally:
         redis.terminate()
@@ -641,6 +644,8 @@ def judge(results) -> list[str]:
         )
     if "mailing" in results:
         verdicts += bench_mail.judge(results["mailing"])
+    if "cases" in results:
+        verdicts += bench_cases.judge(results["cases"])
     return verdicts
 
 
@@ -761,6 +766,8 @@ def render(results) -> str:
         )
     if "mailing" in results:
         lines += bench_mail.render(results["mailing"])
+    if "cases" in results:
+        lines += bench_cases.render(results["cases"])
     return "\n".join(lines)
 
 

@@ -53,6 +53,7 @@ PAGES = [
     ("case page, newest", newest.url),
     ("cases CSV download", f"{index.url}csv/"),
     ("sitemap", "/sitemap.xml"),
+    ("sitemap, a part", "/sitemap-pages.xml?p=2"),
 ]
 
 def get(client, path):
@@ -65,6 +66,7 @@ def get(client, path):
     return len(queries), took, len(body)
 
 client, figures = Client(), {"cases": total}
+client.get("/")  # the worker's first request reads what every page shares: not the index's
 for name, path in PAGES:
     cache.clear()
     cold_queries, cold_ms, size = get(client, path)
@@ -160,7 +162,7 @@ def judge(figures) -> list[str]:
         ),
     ]
     for name, page in pages.items():
-        if name == "cases" or "download" in name or name == "sitemap":
+        if name == "cases" or "download" in name or "sitemap" in name:
             continue
         verdicts.append(
             verdict(

@@ -4,7 +4,6 @@ from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
@@ -14,7 +13,7 @@ from ifex.core import views as core_views
 from ifex.core.media import serve_media
 from ifex.core.page_cache import public_page, reads_query
 from ifex.core.review import ReviewActionView
-from ifex.core.sitemap import EveryLanguageSitemap
+from ifex.core.sitemap import sitemap_or_index, sitemap_part
 
 urlpatterns = [
     # Wagtail's own workflow action, ending where a reviewer may go (ifex/core/review.py).
@@ -43,11 +42,11 @@ urlpatterns = [
 # (ifex/core/page_cache.py). The sitemap lists every language; the rest is per language.
 urlpatterns += decorate_urlpatterns(
     [
+        path("sitemap.xml", reads_query("p")(sitemap_or_index), name="sitemap"),
         path(
-            "sitemap.xml",
-            reads_query("p")(sitemap),  # Django's sitemap is paged by ?p=
-            {"sitemaps": {"pages": EveryLanguageSitemap}},
-            name="sitemap",
+            "sitemap-<str:section>.xml",
+            reads_query("p")(sitemap_part),  # Django's sitemap is paged by ?p=
+            name="sitemap_part",
         ),
         path("robots.txt", core_views.robots_txt, name="robots_txt"),
         path("favicon.ico", core_views.favicon, name="favicon"),

@@ -27,7 +27,14 @@ class PickableByName:
 
     @classmethod
     def autocomplete_custom_queryset_filter(cls, search_query, request=None):
-        return cls.objects.filter(name__unaccent__icontains=search_query.strip())
+        """Found by its name in any language, offered once: in the site's language, the row
+        pages link to (readers get it in their language through its translations)."""
+        from .languages import default_locale_id
+
+        named = cls.objects.filter(name__unaccent__icontains=search_query.strip())
+        return cls.objects.filter(
+            locale_id=default_locale_id(), translation_key__in=named.values("translation_key")
+        )
 
 
 def pickable_model(request):

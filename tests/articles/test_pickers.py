@@ -118,3 +118,19 @@ def test_the_moderator_finds_a_country_the_way_the_editor_does(client, login_as)
     login_as("moderator")
 
     assert names(client.post(SEARCH, {"type": "core.Country", "query": "boli"})) == ["Bolivia"]
+
+
+def test_a_country_is_offered_once_though_it_is_named_in_four_languages(client, login_as):
+    from wagtail.models import Locale
+
+    nepal = CountryFactory(name="Nepal", iso_code="NP")
+    for language, name in (("fr", "Népal"), ("es", "Nepal"), ("ar", "نيبال")):
+        translation = nepal.copy_for_translation(Locale.objects.get(language_code=language))
+        translation.name = name
+        translation.save()
+    login_as("editor")
+
+    for typed in ("nepal", "népal", "نيبال"):
+        response = client.post(SEARCH, {"type": "core.Country", "query": typed})
+        assert response.status_code == 200
+        assert response.json()["items"] == [{"pk": nepal.pk, "title": "Nepal"}], typed

@@ -408,3 +408,45 @@ def test_a_live_count_names_its_source_once(client, home):
     html = client.get("/how-we-count/").content.decode()
     assert "the The" not in html
     assert "This figure is counted live (The network&#x27;s member directory)" in html
+
+
+def test_a_correction_reaches_the_record_in_every_language_at_once(staff, client):
+    from wagtail.models import Locale
+
+    from campaigns.models import FigurePublication
+
+    admin_side, _ = staff
+    figure = ImpunityFigureFactory(name="Killed", value=1700, live=False)
+    for language in ("fr", "es", "ar"):
+        copy = figure.copy_for_translation(Locale.objects.get(language_code=language))
+        copy.save()
+        copy.save_revision().publish()
+    publish_value(admin_side, figure, 1700, as_of="2025-11-02")
+    records = {
+        language: reverse_in(language, "figure_history") for language in ("en", "fr", "es", "ar")
+    }
+    for address in records.values():
+        client.get(address)  # each record kept, as readers get it
+
+    english = FigurePublication.objects.get(language="en", as_of=datetime.date(2025, 11, 2))
+    saved = admin_side.post(
+        record_url("edit", english.pk), {"correction_note": "Corrected: the date was wrong."}
+    )
+    assert saved.status_code == 302
+
+    corrected = {"en": "Corrected", "fr": "Corrigé", "es": "Corregido", "ar": "مصحَّح"}
+    for language, address in records.items():
+        html = client.get(address).content.decode()
+        assert corrected[language] in html, language
+        assert "<bdi>Corrected: the date was wrong.</bdi>" in html, language
+    same_moment = FigurePublication.objects.filter(published_at=english.published_at)
+    assert sorted(same_moment.values_list("language", flat=True)) == ["ar", "en", "es", "fr"]
+    english.refresh_from_db()
+    assert {row.corrected_at for row in same_moment} == {english.corrected_at}
+
+
+def reverse_in(language, name):
+    from django.utils import translation
+
+    with translation.override(language):
+        return reverse(name)

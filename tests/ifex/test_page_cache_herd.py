@@ -3,6 +3,8 @@ is one new content version however many translations are published with it, and 
 request renders a changed page the readers arriving meanwhile get the version before, never
 after a change that took something away (unpublished, private)."""
 
+import time
+
 import pytest
 from django.test import Client
 from wagtail.models import Locale, PageViewRestriction
@@ -169,3 +171,34 @@ def test_a_render_that_fails_leaves_no_reader_on_the_version_before(figure_on_ho
     assert reader.get("/").status_code == 500
     after = reader.get("/")
     assert after[CACHE_STATUS_HEADER] == "miss" and "1,800" in after.content.decode()
+
+
+def test_readers_get_the_version_before_no_longer_than_the_render_may_take(
+    figure_on_home, monkeypatch, settings
+):
+    """A worker that died rendering (no `finally` ran) holds the page for
+    PAGE_CACHE_RENDER_SECONDS at most: then the next reader renders it."""
+    settings.PAGE_CACHE_RENDER_SECONDS = 1
+    reader = Client(raise_request_exception=False)
+    reader.get("/")
+    figure_on_home.value = 1800
+    figure_on_home.save_revision().publish()
+    serve = HomePage.serve
+
+    def dies(page, request, *args, **kwargs):
+        monkeypatch.undo()  # the next render is a working one
+        monkeypatch.setattr(page_cache.cache, "delete", lambda *args, **kwargs: None)
+        raise SystemExit("the worker was killed")
+
+    monkeypatch.setattr(HomePage, "serve", dies)
+    started = time.monotonic()
+    with pytest.raises(SystemExit):
+        reader.get("/")
+    assert HomePage.serve is serve
+    assert reader.get("/")[CACHE_STATUS_HEADER] == "stale", "the dead worker's claim holds"
+
+    while (answer := reader.get("/"))[CACHE_STATUS_HEADER] == "stale":
+        assert time.monotonic() - started < 10, "served the version before past its bound"
+        time.sleep(0.05)
+    assert answer[CACHE_STATUS_HEADER] == "miss" and "1,800" in answer.content.decode()
+    assert time.monotonic() - started >= 1, "held as long as a render may take"

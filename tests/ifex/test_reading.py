@@ -109,6 +109,40 @@ def test_sitemap_lists_live_pages_with_lastmod(client, article_index):
     assert all(url.findtext("s:lastmod", namespaces=namespace) for url in urls)
 
 
+def test_past_its_limit_the_sitemap_is_an_index_of_parts(client, article_index, monkeypatch):
+    """At 20,000 cases in four languages the pages are more than a sitemap holds (50,000 URLs
+    at most, here 10,000 a part): /sitemap.xml then lists its parts, and the parts list every
+    page once."""
+    from ifex.core.sitemap import EveryLanguageSitemap
+    from tests.support import uncached_get
+
+    for number in range(5):
+        ArticlePageFactory(parent=article_index, title=f"Listed {number}")
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+    def locations(response) -> list[str]:
+        assert response.status_code == 200
+        root = ET.fromstring(response.content)
+        return [loc.text for loc in root.findall("s:url/s:loc", namespace)]
+
+    whole = locations(client.get("/sitemap.xml"))
+    assert len(whole) > 5
+    monkeypatch.setattr(EveryLanguageSitemap, "limit", 3)
+    index = ET.fromstring(uncached_get(client, "/sitemap.xml")[0].content)
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    parts = [loc.text for loc in index.findall("s:sitemap/s:loc", namespace)]
+    assert len(parts) == -(-len(whole) // 3)
+    lastmods = [lastmod.text for lastmod in index.findall("s:sitemap/s:lastmod", namespace)]
+    assert len(lastmods) == len(parts) and all(lastmods)
+    listed = []
+    for part in parts:
+        assert part.startswith("http://testserver/sitemap-pages.xml")
+        listed += locations(client.get(part.removeprefix("http://testserver")))
+    assert listed == whole
+    assert client.get("/sitemap-pages.xml", {"p": len(parts) + 1}).status_code == 404
+    assert client.get("/sitemap-pages.xml", {"p": "x"}).status_code == 404
+
+
 def test_robots_txt_points_to_the_sitemap(client):
     response = client.get("/robots.txt")
     assert response["Content-Type"] == "text/plain"
