@@ -1,19 +1,22 @@
 """Joint statements in the open-data API: what the statements index lists, with the same
 filters, each with its signatures in the order the statement shows them."""
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 
 from ifex.core.api import OpenDataViewSet, WithAbout, filter_parameters, language_parameter
 from ifex.core.listing import TaxonomyFilterForm, years_with_pages
 from ifex.core.public_text import reader_view
 
+from .listing import signatures_published, with_signatures_published
 from .models import JointStatementPage, Signatory, StatementIndexPage
 
 
 class SignatorySerializer(serializers.ModelSerializer):
+    """One signature as the statement shows it: listed by the editor (a Signatory) or made
+    online and approved (a Signature, whose contact details are never read)."""
+
     name = serializers.CharField(source="display_name")
     website = serializers.CharField(source="link")
     member_of_the_network = serializers.SerializerMethodField()
@@ -30,7 +33,7 @@ class StatementSerializer(serializers.ModelSerializer):
     countries = serializers.ListField(
         source="country_names", child=serializers.CharField(), read_only=True
     )
-    signatories = SignatorySerializer(many=True)
+    signatories = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -39,6 +42,10 @@ class StatementSerializer(serializers.ModelSerializer):
 
     def to_representation(self, statement):
         return super().to_representation(reader_view(statement))
+
+    @extend_schema_field(SignatorySerializer(many=True))
+    def get_signatories(self, statement):
+        return SignatorySerializer(signatures_published(statement), many=True).data
 
     def get_url(self, statement) -> str:
         request = self.context["request"]
@@ -66,12 +73,7 @@ class StatementViewSet(OpenDataViewSet):
     filter_form_class = TaxonomyFilterForm
 
     def get_queryset(self):
-        signatures = Signatory.objects.select_related("organisation").order_by("sort_order", "pk")
-        return (
-            JointStatementPage.objects.for_listing()
-            .in_language()
-            .prefetch_related(Prefetch("signatories", signatures))
-        )
+        return with_signatures_published(JointStatementPage.objects.for_listing().in_language())
 
     def get_serializer_class(self):
         return StatementDetailSerializer if self.action == "retrieve" else StatementSerializer

@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from ifex.core.listing import filter_listing, years_with_pages
 from ifex.core.open_data import download, listing_provenance
 
+from .listing import signatures_published, with_signatures_published
+
 COLUMNS = ("statement", "date", "url", "signatory", "signatory_website", "member_of_the_network")
 
 
@@ -13,9 +15,7 @@ def signatures_download(request, index, file_format: str):
     model = index.listed_model
     form, _params, statements = filter_listing(
         request,
-        model.objects.for_listing()
-        .descendant_of(index)
-        .prefetch_related("signatories__organisation"),
+        with_signatures_published(model.objects.for_listing().descendant_of(index)),
         years=years_with_pages(model),
     )
     rows = [
@@ -30,9 +30,7 @@ def signatures_download(request, index, file_format: str):
             ),
         }
         for statement in statements
-        for signature in sorted(
-            statement.signatories.all(), key=lambda s: (s.sort_order or 0, s.pk)
-        )
+        for signature in signatures_published(statement)
     ]
     about = listing_provenance(
         request,

@@ -5,7 +5,7 @@ signatory count in a fixed number of queries, however many items it shows.
 """
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from ifex.core.models import Country, Topic
@@ -130,6 +130,39 @@ def signatories_shown(statement) -> list:
         .union(approved.annotate(online=Value(True)), all=True)
         .order_by("online", "position", "tiebreak")
     )
+
+
+def with_signatures_published(statements):
+    """`statements` with what `signatures_published` reads, in two queries however many."""
+    from .models import Signatory
+    from .signing import Signature
+
+    listed = Signatory.objects.select_related("organisation").order_by(*SIGNATURE_ORDER)
+    approved = (
+        Signature.objects.shown()
+        .select_related("organisation")
+        .only(
+            "statement_id",
+            "organisation_name",
+            "website",
+            "signed_at",
+            "organisation__name",
+            "organisation__website",
+            "organisation__is_member",
+        )
+        .order_by("signed_at", "pk")
+    )
+    return statements.prefetch_related(
+        Prefetch("signatories", listed),
+        Prefetch("online_signatures", approved, to_attr="approved_online"),
+    )
+
+
+def signatures_published(statement) -> list:
+    """The statement's signatures as its page lists them, for the API and the downloads: the
+    editor's list in its order, then the signatures made online and approved, in signing order.
+    Each has `display_name`, `link` and `organisation`; no contact detail is read."""
+    return [*statement.signatories.all(), *statement.approved_online]
 
 
 def news_aside(page, request) -> dict:

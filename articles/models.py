@@ -14,6 +14,7 @@ from ifex.core.alerts import AlertTerms
 from ifex.core.blocks import BodyStreamBlock
 from ifex.core.listing import TaxonomyFilterForm, build_listing, years_with_pages
 from ifex.core.models import BasePage
+from ifex.core.page_cache import true_until
 
 from .digest import DigestIndexPage, DigestPage, DigestSend, DigestWeek  # noqa: F401 (models of this app)
 from .downloads import signatures_download
@@ -172,6 +173,8 @@ class JointStatementPage(RoutablePageMixin, NewsPage):
         context = super().get_context(request, *args, **kwargs)
         context["signatories"] = signatories_shown(self)
         context["signing"] = signing_state(self)
+        if context["signing"] and not context["signing"]["closed"]:
+            true_until(request, self.signatures_close_at)  # it offers "Sign" until then
         return context
 
     def signing_closed(self, now=None) -> bool:

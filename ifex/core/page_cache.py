@@ -36,6 +36,7 @@ are rendered as if nothing were cached (ifex/core/cache.py keeps its errors out 
 import functools
 import hashlib
 import logging
+import math
 import pickle
 import threading
 import time
@@ -135,10 +136,29 @@ def read_only(request, names):
     request.GET = QueryDict(kept)
 
 
+def true_until(request, moment) -> None:
+    """What this request answers stops being true at `moment` (a form that closes then): no
+    cache, ours or a CDN's, keeps the answer past it."""
+    current = getattr(request, "page_cache_true_until", None)
+    if moment is not None and (current is None or moment < current):
+        request.page_cache_true_until = moment
+
+
+def bounded(request, seconds: int) -> int:
+    until = getattr(request, "page_cache_true_until", None)
+    if until is None:
+        return seconds
+    left = math.floor((until - timezone.now()).total_seconds())  # gone at or before it
+    return max(0, min(seconds, left))
+
+
 def set_cache_headers(request, response):
     if reader_may_share(request, response):
         patch_cache_control(
-            response, public=True, max_age=0, s_maxage=settings.CACHE_CONTROL_MAX_AGE
+            response,
+            public=True,
+            max_age=0,
+            s_maxage=bounded(request, settings.CACHE_CONTROL_MAX_AGE),
         )
     elif not response.has_header("Cache-Control"):
         add_never_cache_headers(response)
@@ -180,8 +200,8 @@ def reader_may_share(request, response) -> bool:
 
 def lifetime(request) -> int:
     if request.resolver_match.url_name == "search":
-        return settings.PAGE_CACHE_SEARCH_SECONDS
-    return settings.PAGE_CACHE_SECONDS
+        return bounded(request, settings.PAGE_CACHE_SEARCH_SECONDS)
+    return bounded(request, settings.PAGE_CACHE_SECONDS)
 
 
 def page_key(request, reads) -> str:
