@@ -80,3 +80,25 @@ def test_the_record_is_named_the_same_in_the_menu_and_its_heading(admin_client):
     page = admin_client.get("/admin/snippets/campaigns/figurepublication/").content.decode()
     assert re.search(r"<h1[^>]*>\s*Public record of figures", page)
     assert "Figure publications" not in page
+
+
+@pytest.mark.parametrize(
+    "language, words",
+    [
+        (
+            "fr",
+            ["Date de l’attaque", "Ne pas divulguer le nom au public", "Statut judiciaire, daté"],
+        ),
+        ("ar", ["تاريخ الاعتداء", "حجب الاسم عن الجمهور", "الوضع القضائي، مؤرَّخًا"]),
+    ],
+)
+def test_the_case_form_reads_in_the_staff_member_s_language(
+    client, staff_in, case_index, language, words
+):
+    staff_in(language)
+    response = client.get(f"/admin/pages/add/cases/casepage/{case_index.pk}/")
+    assert response.status_code == 200
+    form = response.content.decode()
+    for word in words:
+        assert word in form, word
+    assert "Date of the attack" not in form and "Withhold the name" not in form
