@@ -373,7 +373,8 @@ class BasePage(Page):
         """How an alert mail lists the page: only what its public page shows."""
         from .alerts import AlertEntry
 
-        return AlertEntry(title=self.title, teaser=self.meta_description, url=self.full_url)
+        view = public_text.reader_view(self)
+        return AlertEntry(title=view.title, teaser=view.meta_description, url=self.full_url)
 
     @property
     def kind_label(self) -> str:

@@ -113,3 +113,23 @@ def test_a_newer_export_changes_the_figure_and_its_public_record(
     record = FigurePublication.objects.filter(figure=figure).order_by("published_at", "pk")
     assert [row.display_value for row in record] == [before, str(int(before) + 1)]
     assert record.last().method_note.endswith("export of 2026-11-01.")
+
+
+def test_aliases_in_every_language_count_once(case_index, home, people):
+    """Imported cases are aliased into the French, Spanish and Arabic sites: each person is
+    still counted once, in every language's figure."""
+    from wagtail.models import Locale
+
+    from cases.models import CasePage
+    from tests.support import translated
+
+    for language in ("fr", "es", "ar"):
+        translated(home, language)
+    import_cases(SAMPLE)
+    assert CasePage.objects.filter(alias_of__isnull=False).count() == 3 * len(people)
+    expected = sum(1 for row in people if int(row["year"]) >= 2006)
+    figure = computed("count", cases_since=2006, cases_source="cpj")
+    assert figure.display_value == str(expected)
+    french = figure.copy_for_translation(Locale.objects.get(language_code="fr"))
+    french.save()
+    assert french.display_value == str(expected)

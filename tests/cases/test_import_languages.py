@@ -97,3 +97,22 @@ def test_an_index_of_aliases_costs_the_same_however_many(client, case_index, hom
         counts.append((uncached_get(client, "/fr/cases/")[1], cold_get(client, "/fr/cases/")[1]))
     assert counts[0] == counts[1]
     assert counts[1][0] <= 15
+
+
+def test_every_imported_case_is_indexed_for_search_a_batch_at_a_time(
+    case_index, homes, monkeypatch
+):
+    """20,000 cases in four languages are indexed a batch at a time, never all loaded at once,
+    and none is left out."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.search.models import IndexEntry
+
+    monkeypatch.setattr("cases.importing.INDEX_BATCH", 7, raising=False)
+    import_cases(SAMPLE)
+    case_type = ContentType.objects.get_for_model(CasePage)
+    indexed = set(
+        IndexEntry.objects.filter(content_type=case_type).values_list("object_id", flat=True)
+    )
+    cases = {str(pk) for pk in CasePage.objects.values_list("pk", flat=True)}
+    assert len(cases) == 4 * 78
+    assert indexed == cases

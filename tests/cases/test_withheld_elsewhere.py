@@ -574,3 +574,59 @@ def test_a_body_image_or_document_whose_file_named_the_person_before_the_withhol
     texts = texts_of(client, {"article": article.url, "articles": article_index.url})
     assert_no_trace(texts, "Zorbane", "Quillfeather")
     assert "The family filed a complaint." in texts["article"], "the rest of the body stays"
+
+
+def test_the_weekly_digest_does_not_name_the_person_on_its_page_or_in_its_mail(
+    client, home, case_index, mexico, article_index
+):
+    from articles.digest_mail import digest_mail
+    from articles.factories import DigestIndexPageFactory, DigestPageFactory
+
+    case = CasePageFactory(
+        parent=case_index, title="Reporter shot", person_name=NAME, country=mexico
+    )
+    article = ArticlePageFactory(
+        parent=article_index,
+        title="Why Quillfeather was targeted",
+        slug="why-she-was-targeted",
+        teaser="Zorbane had received threats.",
+        body=body_linking_to(case),
+    )
+    index = DigestIndexPageFactory(parent=home, title="Weekly digest", slug="digest")
+    issue = DigestPageFactory(
+        parent=index, title="This week", stories=[("story", article)], intro="One piece."
+    )
+    case.name_withheld = True
+    case.save_revision().publish()
+    mail = digest_mail(issue)
+    texts = {"mail": mail.text, "mail html": mail.html, "subject": mail.subject}
+    texts.update(texts_of(client, {"page": issue.url, "feed": index.url + "feed/"}))
+    assert_no_trace(texts, "Zorbane", "Quillfeather")
+    assert "Why … was targeted" in mail.text, "the piece is still in the mail"
+
+
+def test_an_alert_sent_after_the_withholding_does_not_name_the_person(
+    smtp_inbox, case_index, mexico, article_index, django_capture_on_commit_callbacks
+):
+    from tests.ifex.test_subscriptions import alerts_sent, follower
+    from tests.support import mail_body
+
+    reader = follower("follows-mx@example.org", countries=[mexico])
+    case = CasePageFactory(
+        parent=case_index, title="Reporter shot", person_name=NAME, country=mexico
+    )
+    ArticlePageFactory(
+        parent=article_index,
+        title="Why Quillfeather was targeted",
+        slug="why-she-was-targeted",
+        teaser="Zorbane had received threats.",
+        countries=[mexico],
+        body=body_linking_to(case),
+    )
+    case.name_withheld = True
+    case.save_revision().publish()
+    alerts_sent(django_capture_on_commit_callbacks)
+    mails = smtp_inbox.to(reader.email)
+    assert "Why … was targeted" in " ".join(mail_body(mail) for mail in mails)
+    for mail in mails:
+        assert_no_trace({"alert": mail.as_string()}, "Zorbane", "Quillfeather")

@@ -141,6 +141,7 @@ def test_past_its_limit_the_sitemap_is_an_index_of_parts(client, article_index, 
     assert listed == whole
     assert client.get("/sitemap-pages.xml", {"p": len(parts) + 1}).status_code == 404
     assert client.get("/sitemap-pages.xml", {"p": "x"}).status_code == 404
+    assert client.get("/sitemap-other.xml").status_code == 404
 
 
 def test_robots_txt_points_to_the_sitemap(client):
