@@ -12,25 +12,30 @@ from tests.browser.test_staff import StaffMember
 from tests.support import BASE_DIR, child_environment
 
 FRENCH_EDITOR = "french-editor"
-FRENCH_EDITOR_PASSWORD = "french-editor-passphrase-4"
-MAKE_FRENCH_EDITOR = f"""
+ARABIC_EDITOR = "arabic-editor"
+PASSWORD = "language-editor-passphrase-4"
+
+
+def make_editor(demo_site, username, language="en"):
+    """An editor of their own on the demo site's database, working in `language`: the
+    journeys change their account's language, which no other journey's demo user should
+    inherit."""
+    script = f"""
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from wagtail.users.models import UserProfile
 User = get_user_model()
-User.objects.filter(username={FRENCH_EDITOR!r}).delete()
+User.objects.filter(username={username!r}).delete()
 editor = User.objects.create_user(
-    {FRENCH_EDITOR!r}, "fe@example.org", {FRENCH_EDITOR_PASSWORD!r},
-    first_name="Claire", last_name="Martin",
+    {username!r}, "{username}@example.org", {PASSWORD!r}, first_name="Nour", last_name="Haddad"
 )
 editor.groups.add(Group.objects.get(name="Editors"))
+profile = UserProfile.get_for_user(editor)
+profile.preferred_language = {language!r}
+profile.save()
 """
-
-
-def make_french_editor(demo_site):
-    """An editor of their own on the demo site's database: the journey changes their
-    account's language, which no other journey's demo user should inherit."""
     made = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", MAKE_FRENCH_EDITOR],
+        [sys.executable, "manage.py", "shell", "-c", script],
         cwd=BASE_DIR,
         env=child_environment(DATABASE_URL=demo_site.database_url, VAR_DIR=str(demo_site.var_dir)),
         capture_output=True,
@@ -43,12 +48,10 @@ def make_french_editor(demo_site):
 def test_an_editor_works_in_a_french_admin_and_finds_nepal_once(
     browser, demo_site, screenshots_dir
 ):
-    make_french_editor(demo_site)
+    make_editor(demo_site, FRENCH_EDITOR)
     admin_screenshots = screenshots_dir / "admin"
     admin_screenshots.mkdir(exist_ok=True)
-    editor = StaffMember(
-        browser, demo_site.base, FRENCH_EDITOR, FRENCH_EDITOR_PASSWORD, admin_screenshots
-    )
+    editor = StaffMember(browser, demo_site.base, FRENCH_EDITOR, PASSWORD, admin_screenshots)
     page = editor.page
     try:
         page.goto(demo_site.base + "/admin/account/")
@@ -79,6 +82,29 @@ def test_an_editor_works_in_a_french_admin_and_finds_nepal_once(
         chosen = page.locator("[data-autocomplete-input-name='countries']")
         expect(chosen.locator(".c-wagtailautocomplete__selection__label")).to_have_text(["Nepal"])
         editor.shot("french-article-form")
+        assert not editor.problems, "\n".join(editor.problems)
+    finally:
+        editor.context.close()
+
+
+def test_the_arabic_admin_reads_right_to_left_and_passes_axe_on_a_phone_and_a_desk(
+    browser, demo_site, screenshots_dir
+):
+    make_editor(demo_site, ARABIC_EDITOR, "ar")
+    admin_screenshots = screenshots_dir / "admin"
+    admin_screenshots.mkdir(exist_ok=True)
+    editor = StaffMember(browser, demo_site.base, ARABIC_EDITOR, PASSWORD, admin_screenshots)
+    page = editor.page
+    try:
+        for width, height in ((1400, 1000), (375, 800)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto(demo_site.base + "/admin/")
+            expect(page.locator("html")).to_have_attribute("dir", "rtl")
+            editor.assert_form_is_accessible()
+            editor.add_page_under("/articles/")
+            expect(page.locator("label[for=id_teaser]")).to_contain_text("المقتطف")
+            editor.assert_form_is_accessible()
+            editor.shot(f"arabic-article-form-{width}")
         assert not editor.problems, "\n".join(editor.problems)
     finally:
         editor.context.close()
