@@ -8,7 +8,7 @@ import sys
 
 from playwright.sync_api import expect
 
-from tests.browser.test_staff import StaffMember
+from tests.browser.test_staff import StaffMember, staff  # noqa: F401
 from tests.support import BASE_DIR, child_environment
 
 FRENCH_EDITOR = "french-editor"
@@ -108,3 +108,39 @@ def test_the_arabic_admin_reads_right_to_left_and_passes_axe_on_a_phone_and_a_de
         assert not editor.problems, "\n".join(editor.problems)
     finally:
         editor.context.close()
+
+
+def demo_shell(demo_site, script) -> str:
+    ran = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=BASE_DIR,
+        env=child_environment(DATABASE_URL=demo_site.database_url, VAR_DIR=str(demo_site.var_dir)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    return ran.stdout.strip().splitlines()[-1]  # after anything the start-up prints
+
+
+FRENCH_TRANSLATIONS_OF_A_CASE = """
+from cases.models import CasePage
+case = CasePage.objects.filter(locale__language_code="en", alias_of__isnull=True).first()
+made = CasePage.objects.filter(
+    translation_key=case.translation_key, locale__language_code="fr", alias_of__isnull=True
+).count()
+print(case.pk, made)
+"""
+
+
+def test_an_editor_is_refused_the_translation_of_a_case(staff, demo_site):  # noqa: F811
+    case_id, made_before = demo_shell(demo_site, FRENCH_TRANSLATIONS_OF_A_CASE).split()
+    editor = staff("editor")
+    page = editor.page
+    page.goto(f"{demo_site.base}/admin/localize/submit/page/{case_id}/")
+    expect(page.locator(".messages")).to_contain_text(
+        "Sorry, you do not have permission to access this area."
+    )
+    assert "/localize/" not in page.url
+    editor.shot("refused-case-translation")
+    assert demo_shell(demo_site, FRENCH_TRANSLATIONS_OF_A_CASE).split() == [case_id, made_before]
