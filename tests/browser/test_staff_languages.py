@@ -144,3 +144,45 @@ def test_an_editor_is_refused_the_translation_of_a_case(staff, demo_site):  # no
     assert "/localize/" not in page.url
     editor.shot("refused-case-translation")
     assert demo_shell(demo_site, FRENCH_TRANSLATIONS_OF_A_CASE).split() == [case_id, made_before]
+
+
+# A figure published again in English with its three translations, as a campaign officer
+# publishes it: its entry of the record, in every language at the same moment.
+AN_ENTRY_IN_EVERY_LANGUAGE = """
+from campaigns.models import FigurePublication, ImpunityFigure
+for figure in ImpunityFigure.objects.filter(live=True, locale__language_code="en"):
+    translations = ImpunityFigure.objects.filter(translation_key=figure.translation_key, live=True)
+    if translations.count() == 4:
+        figure.save_revision().publish()
+        break
+entry = FigurePublication.objects.filter(language="en", figure=figure).order_by("pk").last()
+assert entry.in_other_languages().count() == 3
+print(entry.pk)
+"""
+
+
+def test_a_correction_is_seen_at_once_in_the_record_of_every_language(staff, demo_site):  # noqa: F811
+    from django.urls import reverse
+    from django.utils import translation
+
+    entry = demo_shell(demo_site, AN_ENTRY_IN_EVERY_LANGUAGE)
+    records = {}
+    for language in ("en", "fr", "es", "ar"):
+        with translation.override(language):
+            records[language] = demo_site.base + reverse("figure_history")
+    reader = staff("editor").context.new_page()  # any browser: the record is public
+    for address in records.values():
+        reader.goto(address)  # each record read once, and kept as readers get it
+
+    campaigner = staff("campaigner")
+    page = campaigner.page
+    page.goto(f"{demo_site.base}/admin/snippets/campaigns/figurepublication/edit/{entry}/")
+    note = "Corrected: the source revised its count."
+    page.fill("#id_correction_note", note)
+    with page.expect_navigation():
+        campaigner.take_action("Save")
+    campaigner.shot("record-corrected")
+
+    for address in records.values():
+        reader.goto(address)
+        expect(reader.locator(".history-table__correction bdi", has_text=note)).to_have_count(1)
