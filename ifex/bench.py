@@ -20,6 +20,7 @@ Runs on a database of its own (ifex_bench, on the embedded server or DATABASE_UR
 its own var/bench/ folder; the site's data is never touched.
 """
 
+import contextlib
 import datetime
 import json
 import os
@@ -256,6 +257,33 @@ def start_afresh(server):
         connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
     for folder in ("media", "cache", "staticfiles"):
         shutil.rmtree(BENCH_DIR / folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def section_environment(database: str):
+    """The environment of a bench section run on its own: on DATABASE_URL when it is set, else
+    on an embedded database of the given name, made afresh and stopped afterwards."""
+    from ifex.database import start_embedded
+
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    env = environment()
+    if env.get("DATABASE_URL"):
+        yield env
+        return
+    server = start_embedded(BASE_DIR / "var" / "pgdata", database=database)
+    try:
+        start_afresh(server)
+        env["DATABASE_URL"] = server.url
+        yield env
+    finally:
+        server.stop()
+
+
+def print_figures(lines: list[str], verdicts: list[str]) -> int:
+    """Prints a section's table and verdicts; its exit status: 1 when a target is missed."""
+    print("\n".join(lines))
+    print("\n".join(verdicts))
+    return 1 if any(line.startswith("MISS") for line in verdicts) else 0
 
 
 def start_redis(env) -> subprocess.Popen:

@@ -202,28 +202,14 @@ def render(figures) -> list[str]:
 
 def main() -> int:
     """This section alone, on a database of its own: the demo, then both imports."""
-    from ifex.bench import BENCH_DIR, IMPORT_ROWS, environment, start_afresh
-    from ifex.database import start_embedded
+    from ifex.bench import BENCH_DIR, IMPORT_ROWS, print_figures, section_environment
 
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    env = environment()
-    server = None
-    if not env.get("DATABASE_URL"):
-        server = start_embedded(BASE_DIR / "var" / "pgdata", database="ifex_cases_bench")
-        start_afresh(server)
-        env["DATABASE_URL"] = server.url
-    try:
+    with section_environment("ifex_cases_bench") as env:
         subprocess.run([sys.executable, "-m", "ifex.prepare"], cwd=BASE_DIR, env=env, check=True)
         first = import_and_measure(env, IMPORT_ROWS)
         figures = measure_cases_at_scale(env, first)
-    finally:
-        if server is not None:
-            server.stop()
     (BENCH_DIR / "cases.json").write_text(json.dumps(figures, indent=2))
-    print("\n".join(render(figures)))
-    verdicts = judge(figures)
-    print("\n".join(verdicts))
-    return 1 if any(line.startswith("MISS") for line in verdicts) else 0
+    return print_figures(render(figures), judge(figures))
 
 
 if __name__ == "__main__":

@@ -208,17 +208,9 @@ def render(figures) -> list[str]:
 
 def main() -> int:
     """This section alone, on a database of its own."""
-    from ifex.bench import BENCH_DIR, environment, start_afresh
-    from ifex.database import start_embedded
+    from ifex.bench import print_figures, section_environment
 
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    env = environment()
-    server = None
-    if not env.get("DATABASE_URL"):
-        server = start_embedded(BASE_DIR / "var" / "pgdata", database="ifex_bench_mail")
-        start_afresh(server)
-        env["DATABASE_URL"] = server.url
-    try:
+    with section_environment("ifex_bench_mail") as env:
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--noinput"],
             cwd=BASE_DIR,
@@ -227,13 +219,7 @@ def main() -> int:
             stdout=subprocess.DEVNULL,
         )
         figures = measure(env)
-    finally:
-        if server is not None:
-            server.stop()
-    print("\n".join(render(figures)))
-    verdicts = judge(figures)
-    print("\n".join(verdicts))
-    return 1 if any(line.startswith("MISS") for line in verdicts) else 0
+    return print_figures(render(figures), judge(figures))
 
 
 if __name__ == "__main__":

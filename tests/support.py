@@ -466,3 +466,18 @@ def smtp_server(handler):
 def mail_body(message, kind="plain") -> str:
     part = message.get_body(preferencelist=(kind,) if kind == "html" else ("plain", "html"))
     return part.get_content()
+
+
+def demo_shell(demo_site, script: str) -> str:
+    """Runs `script` in `manage.py shell` on the demo site's database; its last printed line."""
+    ran = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=BASE_DIR,
+        env=child_environment(DATABASE_URL=demo_site.database_url, VAR_DIR=str(demo_site.var_dir)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    lines = ran.stdout.strip().splitlines()
+    return lines[-1] if lines else ""  # after anything the start-up prints

@@ -3,8 +3,6 @@ it, in the real browser (production settings and CSP, the site's own background 
 follows the send to its end; the confirmed reader gets it with the one-click unsubscribe."""
 
 import re
-import subprocess
-import sys
 import uuid
 from urllib.parse import urljoin
 
@@ -12,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.browser.test_staff import staff  # noqa: F401 (the signed-in staff fixture)
 from tests.browser.test_subscribing import wait_for_mail
-from tests.support import BASE_DIR, child_environment
+from tests.support import demo_shell
 
 DIGEST_PATH = "/digest/week-2025-10-20/"
 
@@ -29,15 +27,7 @@ def confirmed_reader(demo_site) -> str:
     """A reader who confirmed the digest in English, on the demo site's database (the reader's
     own path through the form is tests/browser/test_subscribing.py)."""
     address = f"digest-reader-{uuid.uuid4().hex[:8]}@example.org"
-    made = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", CONFIRMED_READER.format(address=address)],
-        cwd=BASE_DIR,
-        env=child_environment(DATABASE_URL=demo_site.database_url, VAR_DIR=str(demo_site.var_dir)),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert made.returncode == 0, made.stderr[-3000:]
+    demo_shell(demo_site, CONFIRMED_READER.format(address=address))
     return address
 
 

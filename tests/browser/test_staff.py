@@ -5,8 +5,6 @@ a console error or a CSP violation on any admin page fails the journey."""
 
 import json
 import re
-import subprocess
-import sys
 import time
 from urllib.parse import urljoin
 
@@ -16,7 +14,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests.browser.test_pages import BLOCKING_IMPACTS, describe
-from tests.support import BASE_DIR, child_environment, fetch
+from tests.support import demo_shell, fetch
 
 axe = Axe()
 PUBLISHED = re.compile(r"published", re.IGNORECASE)
@@ -299,15 +297,7 @@ newcomer.user_permissions.add(*require_2fa_permission())
 def two_factor_staff(demo_site):
     """Two members of staff on the demo site's database: one with an app, one required to set
     one up; each signs in with TWO_FACTOR_PASSWORD."""
-    made = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", TWO_FACTOR_STAFF],
-        cwd=BASE_DIR,
-        env=child_environment(DATABASE_URL=demo_site.database_url, VAR_DIR=str(demo_site.var_dir)),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert made.returncode == 0, made.stderr[-3000:]
+    demo_shell(demo_site, TWO_FACTOR_STAFF)
 
 
 def test_a_wrong_code_is_shown_and_the_set_up_page_signs_out(browser, demo_site, screenshots_dir):

@@ -3,13 +3,11 @@ settings and CSP): an editor chooses French in their account, and the admin, the
 form words and the country picker are then in French, each country offered once."""
 
 import re
-import subprocess
-import sys
 
 from playwright.sync_api import expect
 
 from tests.browser.test_staff import StaffMember, staff  # noqa: F401
-from tests.support import BASE_DIR, child_environment
+from tests.support import demo_shell
 
 FRENCH_EDITOR = "french-editor"
 ARABIC_EDITOR = "arabic-editor"
@@ -34,15 +32,7 @@ profile = UserProfile.get_for_user(editor)
 profile.preferred_language = {language!r}
 profile.save()
 """
-    made = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", script],
-        cwd=BASE_DIR,
-        env=child_environment(DATABASE_URL=demo_site.database_url, VAR_DIR=str(demo_site.var_dir)),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert made.returncode == 0, made.stderr[-3000:]
+    demo_shell(demo_site, script)
 
 
 def test_an_editor_works_in_a_french_admin_and_finds_nepal_once(
@@ -108,19 +98,6 @@ def test_the_arabic_admin_reads_right_to_left_and_passes_axe_on_a_phone_and_a_de
         assert not editor.problems, "\n".join(editor.problems)
     finally:
         editor.context.close()
-
-
-def demo_shell(demo_site, script) -> str:
-    ran = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", script],
-        cwd=BASE_DIR,
-        env=child_environment(DATABASE_URL=demo_site.database_url, VAR_DIR=str(demo_site.var_dir)),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert ran.returncode == 0, ran.stderr[-3000:]
-    return ran.stdout.strip().splitlines()[-1]  # after anything the start-up prints
 
 
 FRENCH_TRANSLATIONS_OF_A_CASE = """
