@@ -460,8 +460,25 @@ def withhold_in_every_language(case, lifting: bool) -> None:
         return
     translations_of(case).filter(name_withheld=False).update(name_withheld=True)
     remove_addresses_naming(case)
+    delete_renditions_naming(case)
     transaction.on_commit(lambda: remove_addresses_naming(case))
     transaction.on_commit(lambda: index_again_pages_about(case))
+
+
+def delete_renditions_naming(case) -> None:
+    """A rendition's address carries its image's file name. Those made while the name was public
+    stay at an address anyone may have kept, or may guess from the name: they are deleted, their
+    files with them once the save is committed (Wagtail's own clean-up)."""
+    from wagtail.images import get_image_model
+
+    name = withheld_name_of(case)
+    if not name:
+        return
+    image_model = get_image_model()
+    images = image_model.objects.values_list("pk", "file")
+    naming = [pk for pk, file in images if name.in_address(file)]
+    if naming:
+        image_model.get_rendition_model().objects.filter(image_id__in=naming).delete()
 
 
 def index_again_pages_about(case) -> None:

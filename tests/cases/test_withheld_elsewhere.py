@@ -373,6 +373,29 @@ def test_an_image_whose_file_named_the_person_before_the_withholding_is_not_show
     assert_no_trace(texts, "Zorbane", "Quillfeather")
 
 
+def test_renditions_whose_address_names_the_person_are_deleted_when_the_name_is_withheld(
+    case_index, mexico, article_index, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    case = CasePageFactory(
+        parent=case_index, title="Reporter shot", person_name=NAME, country=mexico
+    )
+    portrait = image_in_file("quillfeather-portrait.jpg")
+    ArticlePageFactory(parent=article_index, body=body_linking_to(case), hero_image=portrait)
+    named = portrait.get_rendition("width-100")
+    unrelated = image_in_file("a-street.jpg").get_rendition("width-100")
+    assert "quillfeather" in named.url and default_storage.exists(named.file.name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case.name_withheld = True
+        case.save_revision().publish()
+
+    assert not default_storage.exists(named.file.name), "served at an address naming them"
+    assert not portrait.renditions.exists()
+    assert default_storage.exists(unrelated.file.name)
+
+
 # Whose names are withheld: kept by each worker, read by a new one with the site
 
 
