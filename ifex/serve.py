@@ -17,6 +17,9 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 HOST = "127.0.0.1"
+# How often the background worker looks for tasks when it has none: a publish's pages reach the
+# edge cache after at most this (its refreshes are tasks), at one small query each time.
+WORKER_INTERVAL_SECONDS = 0.2
 
 
 def main() -> int:
@@ -108,6 +111,8 @@ class BackgroundWorker(threading.Thread):
                     "db_worker",
                     "--backend",
                     "background",
+                    "--interval",
+                    str(WORKER_INTERVAL_SECONDS),
                 ],
                 cwd=BASE_DIR,
                 stdout=subprocess.DEVNULL,

@@ -67,7 +67,9 @@ class EdgeCacheBackend(HTTPBackend):
         self.purge_batch([url])
 
     def refresh_or_purge(self, urls):
-        for url in urls:
+        # The pages highest in the tree first: the language homes, then the sections, which
+        # most readers arrive at.
+        for url in sorted(set(urls), key=lambda url: (urlsplit(url).path.count("/"), url)):
             if not self.refresh(url):
                 self.send("PURGE", url)
 

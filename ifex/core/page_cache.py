@@ -41,19 +41,21 @@ import pickle
 import threading
 import time
 import uuid
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.aggregates import JSONBAgg
 from django.core.cache import cache
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import DisallowedHost, ImproperlyConfigured
+from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import request_finished, request_started
 from django.db import DatabaseError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import JSONArray
 from django.db.models.signals import post_delete, post_save
 from django.http import QueryDict
+from django.middleware.security import SecurityMiddleware
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language_from_path
@@ -250,33 +252,14 @@ class PageCacheMiddleware:
         return response
 
     def cached_answer(self, request):
-        if not (
-            request.method in ("GET", "HEAD")
-            and is_anonymous(request)
-            and not request.path.startswith(NEVER_CACHED_PREFIXES)
-        ):
+        if not may_be_answered_from_the_cache(request):
             return None
-        try:
-            address = (request.get_host(), request.path)
-        except DisallowedHost:
-            return None  # CommonMiddleware answers it with a 400
-        reads = PARAMETERS_READ.get(address, ())
-        key = page_key(request, reads)
-        found = read_cache(lambda: cache.get_many([VERSION_KEY, key]), {})
-        version = current_version(VERSION_KEY, found.get(VERSION_KEY))
-        if version is None:
-            return None  # which entries are current is unknown: none is served, none stored
-        cached = found.get(key)
-        if cached and cached[0] == version and cached[1] != reads:
-            # The page at this address reads other parameters than this worker thought.
-            reads = remember_parameters(address, cached[1])
-            other_key = page_key(request, reads)
-            if other_key != key:
-                cached = read_cache(lambda: cache.get(other_key), None)
-        if cached and cached[0] == version and cached[1] == reads:
-            response = cached[2]
-            response[CACHE_STATUS_HEADER] = "hit"
-            return response
+        found = look_up(request)
+        if found is None:
+            return None
+        version, key, reads, cached = found
+        if is_current(cached, version, reads):
+            return hit(cached)
         if cached and cached[1] == reads and may_serve_as_the_version_before(cached):
             claim = f"{key}:rendering:{version}"
             if not claim_rendering(claim):
@@ -311,6 +294,117 @@ class PageCacheMiddleware:
             cache.set(page_key(request, reads), (version, reads, response, removals), seconds)
         except Exception as error:
             logger.warning("page cache unavailable: %s", error)
+
+
+def may_be_answered_from_the_cache(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and is_anonymous(request)
+        and not request.path.startswith(NEVER_CACHED_PREFIXES)
+    )
+
+
+# `look_up(..., database=False)` when the answer needs the database.
+ASK_THE_DATABASE = object()
+
+
+def look_up(request, *, database=True):
+    """What the page cache holds for `request`: (the current content version, the key, the
+    parameters read, the entry found or None); None when nothing may be served nor stored.
+    Without `database`, ASK_THE_DATABASE when the current version must be read there."""
+    try:
+        address = (request.get_host(), request.path)
+    except DisallowedHost:
+        return None  # CommonMiddleware answers it with a 400
+    reads = PARAMETERS_READ.get(address, ())
+    key = page_key(request, reads)
+    found = read_cache(lambda: cache.get_many([VERSION_KEY, key]), {})
+    hint = found.get(VERSION_KEY)
+    if not database and (known.due() or (hint is not None and hint != known.get(VERSION_KEY))):
+        return ASK_THE_DATABASE
+    version = current_version(VERSION_KEY, hint)
+    if version is None:
+        return None  # which entries are current is unknown: none is served, none stored
+    cached = found.get(key)
+    if cached and cached[0] == version and cached[1] != reads:
+        # The page at this address reads other parameters than this worker thought.
+        reads = remember_parameters(address, cached[1])
+        other_key = page_key(request, reads)
+        if other_key != key:
+            key = other_key
+            cached = read_cache(lambda: cache.get(other_key), None)
+    return version, key, reads, cached
+
+
+def is_current(entry, version, reads) -> bool:
+    return bool(entry) and entry[0] == version and entry[1] == reads
+
+
+def hit(entry):
+    response = entry[2]
+    response[CACHE_STATUS_HEADER] = "hit"
+    return response
+
+
+# What runs before PageCacheMiddleware (settings.MIDDLEWARE), and what `PageCacheInFront` does
+# in its place for a hit: the health checks answer addresses never kept, WhiteNoise the static
+# files (never kept either), and SecurityMiddleware is run as is.
+BEFORE_THE_PAGE_CACHE = (
+    "ifex.core.health.HealthCheckMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+
+
+class PageCacheInFront:
+    """The WSGI application (ifex/wsgi.py): Django's, with the page cache's hits answered in
+    front of it. A hit costs a cache read and the security headers, not Django's request
+    handling (its signals, the middleware chain, the response's conversion). Everything else
+    goes to Django, and so does any request whose answer is not certain here: not a GET or HEAD,
+    a session, a page the cache holds under an older version (PageCacheMiddleware decides who
+    renders it), an HTTPS redirect, and any request when the content version is to be read from
+    the database (at most once every PAGE_CACHE_VERSION_CHECK_SECONDS, or at once when the
+    cache's copy changed): that read is made in Django's request, which looks after the
+    database connection. The rules and the key are PageCacheMiddleware's own (`look_up`)."""
+
+    def __init__(self, django_application):
+        middleware = list(settings.MIDDLEWARE)
+        ours = f"{__name__}.PageCacheMiddleware"
+        if ours not in middleware or middleware[: middleware.index(ours)] != list(
+            BEFORE_THE_PAGE_CACHE
+        ):
+            raise ImproperlyConfigured(
+                f"PageCacheInFront answers for {', '.join(BEFORE_THE_PAGE_CACHE)}: "
+                f"list them, and only them, before {ours} in MIDDLEWARE"
+            )
+        self.django_application = django_application
+        self.security = SecurityMiddleware(lambda request: None)
+        self.static_prefix = urlsplit(settings.STATIC_URL or "/static/").path
+
+    def __call__(self, environ, start_response):
+        answer = self.hit(environ)
+        if answer is None:
+            return self.django_application(environ, start_response)
+        start_response(f"{answer.status_code} {answer.reason_phrase}", list(answer.items()))
+        return [answer.content]
+
+    def hit(self, environ):
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return None
+        request = WSGIRequest(environ)
+        if (
+            request.path.startswith(self.static_prefix)
+            or not may_be_answered_from_the_cache(request)
+            or self.security.process_request(request) is not None  # to HTTPS first
+        ):
+            return None
+        found = look_up(request, database=False)
+        if found is None or found is ASK_THE_DATABASE:
+            return None
+        version, _key, reads, cached = found
+        if not is_current(cached, version, reads):
+            return None
+        return self.security.process_response(request, hit(cached))
 
 
 def may_serve_as_the_version_before(entry) -> bool:
@@ -737,33 +831,60 @@ def published(sender, instance, **kwargs):
     """Published: pages, and snippets with drafts (impunity figures). Nothing was taken away:
     while a changed page renders anew, its readers may get the version before."""
     replace_version(takes_away=False)
-    transaction.on_commit(lambda: purge_frontend_cache(instance))
+    purge_once_committed(instance)
 
 
 def unpublished(sender, instance, **kwargs):
     content_changed()
-    transaction.on_commit(lambda: purge_frontend_cache(instance))
+    purge_once_committed(instance)
 
 
-def purge_frontend_cache(instance):
+# What this thread's transaction changed, for the frontend cache once it commits: all of it in
+# one purge (a figure published with its three translations is one list of pages to refresh,
+# in one task, not four).
+purges_owed = threading.local()
+
+
+def purge_once_committed(instance):
+    owed = getattr(purges_owed, "instances", None)
+    if owed is None:
+        owed = purges_owed.instances = {}
+    owed[(type(instance), instance.pk)] = instance
+    # Each time: a callback registered in a savepoint rolled back since is gone with it. The
+    # first to run purges what is owed; the others find nothing.
+    transaction.on_commit(purge_what_is_owed)
+
+
+def purge_what_is_owed():
+    owed = getattr(purges_owed, "instances", None)
+    purges_owed.instances = {}
+    if owed:
+        purge_frontend_cache(*owed.values())
+
+
+def purge_frontend_cache(*instances):
     """Wagtail's frontend cache purges a published page itself; what else shows it is added
     here: a page's parent index (its listing and feeds, `get_cached_paths`), and for a snippet
     every page that the reference index says uses it."""
     if not settings.WAGTAILFRONTENDCACHE:
         return
     batch = PurgeBatch()
-    if isinstance(instance, Page):
-        parent = instance.get_parent()
-        if parent and not parent.is_root():
-            batch.add_page(parent)
-        shown_by = [instance.specific]
-    else:
-        page_type = ContentType.objects.get_for_model(Page)
-        referring = ReferenceIndex.get_references_to(instance).filter(base_content_type=page_type)
-        page_ids = [int(pk) for pk in referring.values_list("object_id", flat=True)]
-        showing = list(Page.objects.live().filter(pk__in=page_ids).specific())
-        batch.add_pages(showing)
-        shown_by = [instance, *showing]
+    shown_by = []
+    for instance in instances:
+        if isinstance(instance, Page):
+            parent = instance.get_parent()
+            if parent and not parent.is_root():
+                batch.add_page(parent)
+            shown_by.append(instance.specific)
+        else:
+            page_type = ContentType.objects.get_for_model(Page)
+            referring = ReferenceIndex.get_references_to(instance).filter(
+                base_content_type=page_type
+            )
+            page_ids = [int(pk) for pk in referring.values_list("object_id", flat=True)]
+            showing = list(Page.objects.live().filter(pk__in=page_ids).specific())
+            batch.add_pages(showing)
+            shown_by += [instance, *showing]
     # Addresses outside a page's own URL that show it (`cached_paths()`: widgets, downloads).
     site = Site.objects.filter(is_default_site=True).first()
     for showing_it in shown_by:

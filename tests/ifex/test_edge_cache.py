@@ -16,10 +16,13 @@ import pytest
 from django.core.management import call_command
 from django.db import connections
 from django_tasks_db.models import DBTaskResult
+from wagtail.models import Locale
 
 from articles.factories import ArticlePageFactory
+from campaigns.factories import ImpunityFigureFactory
 from ifex.core import edge_cache
 from ifex.core.edge_cache import GUARD_PATH, EdgeCacheBackend
+from ifex.core.factories import stream_data
 from ifex.core.models import EdgeBanOwed
 from tests import support
 
@@ -404,3 +407,46 @@ def test_a_ban_owed_is_sent_again_by_the_probe_and_the_edge_serves_from_its_cach
         time.sleep(0.1)
     assert kept == "MISS", "the ban sent again took the kept copy out"
     assert get(guarded_edge + path, site)[1] == "HIT", "the edge keeps pages again"
+
+
+def test_a_figure_published_with_its_translations_is_one_refresh_of_every_page_showing_it(
+    app, edge, settings, queue, home, django_capture_on_commit_callbacks
+):
+    """Four publishes (the figure and its three translations) in one transaction: one task,
+    each page once, the homes first (most readers arrive there)."""
+    edge_settings(settings, edge)
+    figure = ImpunityFigureFactory(value=1700)
+    for language in ("fr", "es", "ar"):
+        translated = figure.copy_for_translation(Locale.objects.get(language_code=language))
+        translated.save()
+        translated.save_revision().publish()
+    home.body = stream_data([("stats", {"heading": "Facts", "figures": [figure.pk]})])
+    home.save_revision().publish()
+    DBTaskResult.objects.all().delete()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        figure.value = 1800
+        figure.save_revision().publish()
+
+    queued = DBTaskResult.objects.filter(task_path=REFRESH_TASK)
+    assert queued.count() == 1
+    urls = queued.get().args_kwargs["args"][1]
+    assert len(urls) == len(set(urls)) and "http://localhost/" in urls
+    assert any(url.endswith(f"/embed/figures/{figure.pk}/") for url in urls)
+
+
+def test_the_homes_are_refreshed_before_the_pages_below_them(app, edge, refreshes):
+    site = "http://127.0.0.1:8765"
+    for path in ("/articles/verdict/", "/fr/", "/", "/articles/"):
+        app.answer(path, "words")
+
+    backend_for(edge).refresh_or_purge(
+        [site + "/articles/verdict/", site + "/fr/", site + "/", site + "/articles/"]
+    )
+
+    assert refreshes == [
+        site + "/",
+        site + "/articles/",
+        site + "/fr/",
+        site + "/articles/verdict/",
+    ]
