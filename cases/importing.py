@@ -134,6 +134,35 @@ class FieldChange:
     def label(self) -> str:
         return str(FIELD_LABELS[self.field])
 
+    @property
+    def old_shown(self) -> str:
+        return shown(self.field, self.old)
+
+    @property
+    def new_shown(self) -> str:
+        return shown(self.field, self.new)
+
+
+# The fields whose values are codes: the review shows readers' words for them, in staff's
+# language ("Full justice", not "full-justice").
+VOCABULARIES = {
+    "role": Role,
+    "employment": Employment,
+    "date_precision": DatePrecision,
+    "type_of_death": DeathType,
+    "motive": Motive,
+    "status": Status,
+}
+
+
+def shown(field_name: str, value: str) -> str:
+    if field_name in VOCABULARIES and value in VOCABULARIES[field_name].values:
+        return str(VOCABULARIES[field_name](value).label)
+    if field_name == "country" and value:
+        country = Country.objects.filter(iso_code=value, locale=Locale.get_default()).first()
+        return country.name if country else value
+    return value
+
 
 @dataclass
 class Update:
@@ -212,8 +241,8 @@ class Review:
                         "number": update.row.number,
                         "name": name,
                         "field": change.label,
-                        "old": change.old,
-                        "new": change.new,
+                        "old": change.old_shown,
+                        "new": change.new_shown,
                     }
                 )
             if update.back_in_export:
@@ -245,8 +274,8 @@ class Review:
                         "number": update.row.number,
                         "name": case_label(update.imported.case),
                         "field": conflict.label,
-                        "old": conflict.old,
-                        "new": conflict.new,
+                        "old": conflict.old_shown,
+                        "new": conflict.new_shown,
                     }
                 )
         for imported in self.missing:
