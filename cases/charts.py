@@ -120,8 +120,7 @@ def counted_by(cases, keys) -> dict[str, dict]:
         return counted
     quote = connection.ops.quote_name
     sets = ", ".join(
-        "({})".format(", ".join(quote(f"{key}_{name}") for name in GROUPED_BY[key]))
-        for key in keys
+        "({})".format(", ".join(quote(f"{key}_{name}") for name in GROUPED_BY[key])) for key in keys
     )
     shown = ", ".join(quote(column) for column in columns)
     query = (

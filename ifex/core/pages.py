@@ -86,14 +86,18 @@ class SitePageQuerySet(PageQuerySet):
         originals = self.filter(alias_of__isnull=True)
         if reader == source:
             return originals.filter(locale_id=reader)
+        # A page in the reader's language is the only one of its translations in it: none
+        # other than itself is found, and it stays. Asked so, rather than "in the reader's
+        # language, or in the site's and no translation", PostgreSQL plans it as an anti-join
+        # and estimates its rows: it took the 20,000 cases of the bench for a quarter as many.
         published_translation = Page.objects.filter(
             translation_key=OuterRef("translation_key"),
             locale_id=reader,
             live=True,
             alias_of__isnull=True,
-        )
-        return originals.filter(
-            Q(locale_id=reader) | Q(locale_id=source) & ~Exists(published_translation)
+        ).exclude(pk=OuterRef("pk"))
+        return originals.filter(locale_id__in=[reader, source]).exclude(
+            Exists(published_translation)
         )
 
     def under_translations_of(self, page):
