@@ -31,6 +31,8 @@ from ifex.deploy import varnish
 from ifex.deploy.nginx import render
 
 BASE_DIR = Path(__file__).resolve().parents[1]
+# The person whose name is withheld in the tests of where it must not go (tests/cases/).
+WITHHELD_NAME = "Zorbane Quillfeather"
 
 # The staff roles the site's migrations create, by the group each belongs to (the demo users').
 ROLES = settings.DEMO_ROLE_USERS
