@@ -26,7 +26,7 @@ from ifex.core.page_cache import kept_until_content_changes
 from ifex.core.pages import specific_pages
 
 from . import withheld
-from .charts import CHARTS, case_chart
+from .charts import case_charts
 from .choices import DatePrecision, DeathType, Employment, Motive, Role, Status
 from .forms import CasePageForm
 from .listing import CaseFilterForm, CaseQuerySet, years_with_cases
@@ -561,7 +561,7 @@ class CaseIndexPage(RoutablePageMixin, BasePage):
         shown = context["listing"].page
         shown.object_list = [withheld.reader_view(case) for case in shown.object_list]
         filtered = shown.paginator.object_list
-        context["charts"] = [case_chart(filtered, key) for key in CHARTS]
+        context["charts"] = case_charts(filtered)
         return context
 
     @path("csv/", name="cases_csv")
