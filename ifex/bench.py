@@ -415,7 +415,9 @@ def ceiling_server(env):
     return gunicorn_server(ceiling_env, "ifex.bench_ceiling:application")
 
 
-def serve_and_measure(env, ceiling, cached: bool, edge: bool = False) -> dict:
+def serve_and_measure(
+    env, ceiling, cached: bool, edge: bool = False, pages=None, edge_pages=None, throughput=True
+) -> dict:
     lifetime = "3600" if cached else "0"
     env = dict(env, PAGE_CACHE_SECONDS=lifetime, PAGE_CACHE_SEARCH_SECONDS=lifetime)
     edge_port = free_port()
@@ -426,15 +428,17 @@ def serve_and_measure(env, ceiling, cached: bool, edge: bool = False) -> dict:
         _, first_ms = wait_for(site.base + "/")
         wait_for(ceiling.base + "/")
         figures = {"first_request_ms": first_ms}
-        for name, path in PAGES:
+        for name, path in PAGES if pages is None else pages:
             urllib.request.urlopen(site.base + path, timeout=60).read()  # renditions made
-            figures[name] = beside_its_ceiling(site.base + path, ceiling.base + path)
+            figures[name] = {}
+            if throughput:
+                figures[name] = beside_its_ceiling(site.base + path, ceiling.base + path)
             if not cached:
                 figures[name].update(one_by_one(site.base + path, env["REDIS_URL"]))
             print(f"  {state:8} {name:28} {figures[name]}", flush=True)
         if edge:
             with edge_in_front(site.base, edge_port) as proxy:
-                figures["edge"] = measure_the_edge(proxy, ceiling.base)
+                figures["edge"] = measure_the_edge(proxy, ceiling.base, edge_pages)
                 figures["publishing"] = publishing_under_load(env, proxy)
         figures["peak_rss_mb"] = peak_rss_mb(site.process.pid)
         return figures
@@ -522,9 +526,9 @@ class edge_in_front:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def measure_the_edge(proxy, ceiling) -> dict:
+def measure_the_edge(proxy, ceiling, pages=None) -> dict:
     figures = {}
-    for name, path in PAGES:
+    for name, path in PAGES if pages is None else pages:
         urllib.request.urlopen(proxy + path, timeout=60).read()
         figures[name] = beside_its_ceiling(proxy + path, ceiling + path)
         print(f"  {'edge':8} {name:28} {figures[name]}", flush=True)
@@ -809,5 +813,74 @@ def update_docs(table: str):
         document.write_text(f"{before}{start}\n{table}\n{end}{after}")
 
 
+SECTIONS = ("cached", "cold", "publishing")
+
+
+def sections_main(sections: list[str], only_pages: list[str]) -> int:
+    """Some sections alone at demo size, on a database of its own (`ifex_bench_sections`):
+    `cached` (the app's page cache beside its ceiling), `cold` (cold and warm-uncached p50, one
+    request at a time), `publishing` (through nginx and the edge, a figure published every 3 s).
+    `--page NAME` (part of a page's name, repeatable) measures only those pages."""
+    unknown = [section for section in sections if section not in SECTIONS]
+    if unknown:
+        print(f"ifex: unknown bench sections {unknown}; choose among {', '.join(SECTIONS)}")
+        return 2
+    pages = [page for page in PAGES if not only_pages or any(w in page[0] for w in only_pages)]
+    with section_environment("ifex_bench_sections") as env:
+        redis = start_redis(env)
+        try:
+            run([sys.executable, "-m", "ifex.prepare"], env)
+            run([sys.executable, "manage.py", "shell", "-c", ANALYZE], env)
+            counts = query_counts(env)
+            lines, verdicts = [], []
+            with ceiling_server(env) as ceiling:
+                if "cached" in sections or "publishing" in sections:
+                    measured = pages if "cached" in sections else []
+                    edge = "publishing" in sections
+                    cached = serve_and_measure(
+                        env, ceiling, cached=True, edge=edge, pages=measured, edge_pages=[]
+                    )
+                    for name, _ in measured:
+                        ratio = share(cached[name])
+                        verdicts.append(
+                            verdict(ratio >= CACHED_TARGET, f"demo {name} cached {ratio}%")
+                        )
+                    if edge:
+                        verdicts += judge_publishing("demo", cached["publishing"])
+                if "cold" in sections:
+                    for name, _ in pages:
+                        lines.append(f"  {name}: queries {counts[name]}")
+                    uncached = serve_and_measure(
+                        env, ceiling, cached=False, pages=pages, throughput=False
+                    )
+                    for name, _ in pages:
+                        figures = uncached[name]
+                        verdicts.append(
+                            verdict(
+                                figures["cold_one_p50_ms"]
+                                <= COLD_OVER_WARM * figures["warm_one_p50_ms"],
+                                f"demo {name} cold p50 {figures['cold_one_p50_ms']} ms, "
+                                f"warm-uncached {figures['warm_one_p50_ms']} ms "
+                                f"(<= {COLD_OVER_WARM}x)",
+                            )
+                        )
+        finally:
+            redis.terminate()
+            redis.wait(timeout=30)
+    return print_figures(lines, verdicts)
+
+
+def arguments(argv: list[str]) -> tuple[list[str], list[str]]:
+    sections, pages = [], []
+    words = iter(argv)
+    for word in words:
+        if word == "--page":
+            pages.append(next(words, ""))
+        else:
+            sections.append(word)
+    return sections, pages
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    chosen_sections, chosen_pages = arguments(sys.argv[1:])
+    sys.exit(sections_main(chosen_sections, chosen_pages) if chosen_sections else main())

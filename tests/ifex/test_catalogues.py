@@ -19,7 +19,6 @@ TRANSLATED_LANGUAGES = ("fr", "es", "ar")
 TEMPLATES = BASE_DIR / "templates"
 # What staff alone see: the admin, two-factor sign-in, admin previews, the sign-in refusal.
 STAFF_ONLY = ("wagtailadmin/", "/admin/", "two_factor/", "previews/", "login_refused")
-GETTEXT_CALL = re.compile(r"\bn?gettext\(u'((?:[^'\\]|\\.)*)'")
 
 
 def public_templates():
@@ -29,10 +28,22 @@ def public_templates():
             yield name, template
 
 
+QUOTED = r"""u(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+TEMPLATE_GETTEXT = re.compile(rf"\b(n?p?gettext)\(((?:{QUOTED},? ?)+)")
+
+
+def template_words(template) -> set[tuple[str | None, str]]:
+    """(context, message id) of each word Django's extraction finds in a template."""
+    words = set()
+    for function, arguments in TEMPLATE_GETTEXT.findall(templatize(template.read_text())):
+        found = [ast.literal_eval(quoted[1:]) for quoted in re.findall(QUOTED, arguments)]
+        words.add((found[0], found[1]) if "p" in function else (None, found[0]))
+    return words
+
+
 def words_in(template) -> set[str]:
     """The message ids Django's own extraction (makemessages) finds in a template."""
-    python = templatize(template.read_text(), str(template))
-    return {ast.literal_eval(f"'{found}'") for found in GETTEXT_CALL.findall(python)}
+    return {word for _context, word in template_words(template)}
 
 
 def catalogue(language):
@@ -113,61 +124,102 @@ def test_every_public_word_from_the_code_is_translated(language):
     assert not untranslated, f"not translated into {language}: {untranslated}"
 
 
-def admin_words() -> dict[str, str]:
-    """The words the project adds to Wagtail's admin menus, columns and account page (each
-    app's wagtail_hooks.py), which staff read in the language they chose. {word: file}."""
-    found = {}
-    for hooks in sorted(BASE_DIR.glob("*/**/wagtail_hooks.py")):
-        if ".venv" in hooks.parts:
+# Where the project speaks to staff: every Python module of the four apps (models, blocks,
+# forms, hooks, views, review and mail modules, whatever they are called) and every template
+# staff alone see, mails included. Found, not listed, so a new file is covered without editing
+# this test. Left out: console commands (`manage.py`'s output is not the admin) and migrations.
+APPS = ("articles", "campaigns", "cases", "ifex")
+NOT_THE_ADMIN = {"management", "migrations"}
+GETTEXT_FUNCTIONS = {
+    # name: (index of the context argument or None, index of the message id)
+    "_": (None, 0), "gettext": (None, 0), "gettext_lazy": (None, 0), "gettext_noop": (None, 0),
+    "ngettext": (None, 0), "ngettext_lazy": (None, 0),
+    "pgettext": (0, 1), "pgettext_lazy": (0, 1), "npgettext": (0, 1), "npgettext_lazy": (0, 1),
+}  # fmt: skip
+
+
+def admin_python_files():
+    for app in APPS:
+        for module in sorted((BASE_DIR / app).rglob("*.py")):
+            relative = module.relative_to(BASE_DIR)
+            if not NOT_THE_ADMIN & set(relative.parts):
+                yield str(relative), module
+
+
+def staff_templates():
+    for template in sorted([*TEMPLATES.rglob("*.html"), *TEMPLATES.rglob("*.txt")]):
+        name = str(template.relative_to(BASE_DIR))
+        if any(part in name for part in STAFF_ONLY):
+            yield name, template
+
+
+def python_words(module) -> set[tuple[str | None, str]]:
+    """(context, message id) of each string marked for translation, as makemessages reads."""
+    words = set()
+    for node in ast.walk(ast.parse(module.read_text())):
+        name = getattr(node, "func", None) and getattr(node.func, "id", None)
+        if name not in GETTEXT_FUNCTIONS:
             continue
-        for node in ast.walk(ast.parse(hooks.read_text())):
-            if (
-                isinstance(node, ast.Call)
-                and getattr(node.func, "id", None) in ("_", "gettext", "gettext_lazy")
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-            ):
-                found[node.args[0].value] = str(hooks.relative_to(BASE_DIR))
-    return found
+        context_at, word_at = GETTEXT_FUNCTIONS[name]
+        arguments = node.args
+        if len(arguments) > word_at and isinstance(arguments[word_at], ast.Constant):
+            context = arguments[context_at].value if context_at is not None else None
+            words.add((context, arguments[word_at].value))
+    return words
+
+
+def admin_words_by_file() -> dict[str, set[tuple[str | None, str]]]:
+    """{file: its (context, English word)s}, for every file that shows staff words."""
+    found = {name: template_words(template) for name, template in staff_templates()}
+    found |= {name: python_words(module) for name, module in admin_python_files()}
+    return {name: words for name, words in found.items() if words}
+
+
+ADMIN_WORDS_BY_FILE = admin_words_by_file()
+
+
+def test_every_file_that_speaks_to_staff_is_read():
+    files = set(ADMIN_WORDS_BY_FILE)
+    for app in ("articles", "campaigns", "cases", "ifex/core"):
+        assert f"{app}/models.py" in files
+    for app in ("campaigns", "cases", "ifex/core"):  # articles' hooks add no words
+        assert f"{app}/wagtail_hooks.py" in files
+    for expected in (
+        "campaigns/blocks.py", "ifex/core/blocks.py", "campaigns/forms.py", "articles/forms.py",
+        "ifex/core/review.py", "ifex/core/two_factor_views.py", "cases/importing.py",
+        "templates/core/two_factor/setup.html", "templates/core/two_factor/enrolment_mail.txt",
+        "templates/wagtailadmin/notifications/workflow_state_withdrawn.txt",
+    ):  # fmt: skip
+        assert expected in files
+    assert not any("/management/" in name or "/migrations/" in name for name in files)
+    assert (None, "Directory") in ADMIN_WORDS_BY_FILE["ifex/core/wagtail_hooks.py"]
+
+
+def untranslated_admin_words(language, files=None) -> list[str]:
+    entries = {(entry.msgctxt, entry.msgid): entry for entry in catalogue(language)}
+    return sorted(
+        f"{name}: {word!r}"
+        for name, words in ADMIN_WORDS_BY_FILE.items()
+        if files is None or name in files
+        for context, word in words
+        if (context, word) not in entries or not is_translated(entries[(context, word)])
+    )
 
 
 @pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
 def test_every_admin_word_the_project_adds_is_translated(language):
-    entries = {entry.msgid: entry for entry in catalogue(language)}
-    words = admin_words()
-    assert words["Directory"] == "ifex/core/wagtail_hooks.py"
-    untranslated = sorted(
-        f"{source}: {word!r}"
-        for word, source in words.items()
-        if word not in entries or not is_translated(entries[word])
-    )
+    untranslated = untranslated_admin_words(language)
     assert not untranslated, f"not translated into {language}: {untranslated}"
 
 
-# The models whose forms editors fill in every day (articles, statements, cases): their field
-# labels, help texts and panel headings, read in the admin's language.
-EDITORS_MODEL_FILES = ("articles/models.py", "cases/models.py")
-
-
-def words_marked_in(relative_path) -> set[str]:
-    tree = ast.parse((BASE_DIR / relative_path).read_text())
-    return {
-        node.args[0].value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and getattr(node.func, "id", None) in ("_", "gettext", "gettext_lazy", "pgettext_lazy")
-        and node.args
-        and isinstance(node.args[0], ast.Constant)
-    }
-
-
 @pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
-@pytest.mark.parametrize("model_file", EDITORS_MODEL_FILES)
+@pytest.mark.parametrize(
+    "model_file",
+    ["articles/models.py", "cases/models.py", "campaigns/models.py", "ifex/core/models.py",
+     "campaigns/blocks.py", "ifex/core/blocks.py"],
+)  # fmt: skip
 def test_the_editors_forms_read_in_the_admins_language(language, model_file):
-    entries = {entry.msgid: entry for entry in catalogue(language)}
-    words = words_marked_in(model_file)
-    assert "teaser" in words or "withhold the name from the public" in words
-    untranslated = sorted(
-        word for word in words if word not in entries or not is_translated(entries[word])
-    )
+    """The forms editors fill in every day: field labels, help texts, panel headings, blocks."""
+    assert len(ADMIN_WORDS_BY_FILE[model_file]) > 10
+    untranslated = untranslated_admin_words(language, files={model_file})
     assert not untranslated, f"{model_file} not translated into {language}: {untranslated}"
