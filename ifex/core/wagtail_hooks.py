@@ -9,6 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import translations, two_factor_views
 from .models import Country, Organisation, Region, Topic
+from .new_pages import autosave_waits_for_a_title
 from .review import after_review_in_editor
 from .two_factor import require_2fa_permission
 
@@ -100,6 +101,7 @@ def two_factor_account_link(request):
 
 
 hooks.register("after_edit_page", after_review_in_editor)
+hooks.register("before_create_page", autosave_waits_for_a_title)
 
 
 @hooks.register("insert_editor_js")

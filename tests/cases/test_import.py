@@ -14,8 +14,10 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from wagtail.models import Revision
 
+from cases import importing
 from cases.choices import DatePrecision, DeathType, Motive, Role, Status
 from cases.models import CasePage, CountryNameMapping, ImportedCase
 from ifex.core.factories import CountryFactory
@@ -171,7 +173,8 @@ def test_a_newer_export_reports_exactly_one_new_case_and_one_changed_status(
         "Unchanged": 77,
         "Rejected": 2,
     }
-    assert "Row 80, Wendi Winters: status “full-justice” → “partial-justice”" in lines
+    # Readers' words, not the codes ("full-justice").
+    assert "Row 80, Wendi Winters: status “Full justice” → “Partial justice”" in lines
     winters = case_named("Wendi Winters")
     assert winters.status == Status.PARTIAL_JUSTICE
     history = [(event.status, event.confirmed_on) for event in winters.status_history()]
@@ -187,6 +190,20 @@ def test_a_newer_export_reports_exactly_one_new_case_and_one_changed_status(
     # And that newer export again: nothing more.
     again = import_cases(export_file(tmp_path, header, rows), NEWER_EXPORT)
     assert (count_line(again, "Added"), count_line(again, "Changed")) == (0, 0)
+
+
+def test_the_review_shows_readers_words_in_staffs_language(case_index, sample_rows, tmp_path):
+    header, rows = sample_rows
+    import_cases(SAMPLE)
+    [row] = [row for row in rows if row["fullName"] == "Wendi Winters"]
+    row["impunityMurder"] = "Partial Impunity"
+    row["type"] = "Media Worker"
+    data = export_file(tmp_path, header, rows).read_bytes()
+    with translation.override("fr"):
+        lines = importing.review(data, "cpj", NEWER_EXPORT).detail_lines()
+    assert "Ligne 79, Wendi Winters : statut « Justice rendue » → « Justice partielle »" in lines
+    assert "Ligne 79, Wendi Winters : rôle « Journaliste » → « Professionnel des médias »" in lines
+    assert not [line for line in lines if "justice-" in line or "media-worker" in line]
 
 
 def test_two_people_with_the_same_name_year_and_country_stay_two_cases(
