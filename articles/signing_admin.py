@@ -258,6 +258,13 @@ class RejectionForm(forms.Form):
 
 class DecisionBulkAction(SnippetBulkAction):
     status = None
+    decision_title = ""
+    decision_icon = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            decision_title=self.decision_title, decision_icon=self.decision_icon, **kwargs
+        )
 
     @classproperty
     def models(cls):
@@ -285,6 +292,8 @@ class ApproveBulkAction(DecisionBulkAction):
     action_type = "approve_signatures"
     aria_label = gettext_lazy("Approve the selected signatures")
     template_name = "articles/signing/admin_approve.html"
+    decision_title = gettext_lazy("Approve signatures")
+    decision_icon = "tick-inverse"
     action_priority = 10
     status = Signature.Status.APPROVED
 
@@ -301,6 +310,8 @@ class RejectBulkAction(DecisionBulkAction):
     action_type = "reject_signatures"
     aria_label = gettext_lazy("Reject the selected signatures")
     template_name = "articles/signing/admin_reject.html"
+    decision_title = gettext_lazy("Reject signatures")
+    decision_icon = "cross"
     action_priority = 20
     classes = {"serious"}
     form_class = RejectionForm

@@ -7,7 +7,9 @@ No script, no inline style: the site's Content-Security-Policy stays as strict a
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import F
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -63,24 +65,84 @@ CHARTS = {
 
 
 def case_chart(cases, key: str) -> Chart:
-    """One chart of `cases` (a queryset of case pages): by year, country or status. A case
-    translated into other languages counts once."""
+    """One chart of `cases` (a queryset of case pages): by year, country or status."""
+    [chart] = case_charts(cases, [key])
+    return chart
+
+
+def case_charts(cases, keys=tuple(CHARTS)) -> list[Chart]:
+    """The charts `keys` of `cases`, from one query. A case translated into other languages
+    counts once."""
+    counted = counted_by(cases, keys)
+    charts = []
+    for key in keys:
+        title = str(CHARTS[key])
+        if key == "year":
+            rows = [(str(year), n) for (year,), n in sorted(counted[key].items())]
+            charts.append(Chart(key=key, title=title, rows=rows))
+        elif key == "country":
+            rows = [(name_in_readers_language(country), n) for country, n in counted[key].items()]
+            # The largest first; equals by name, so that the same cases draw the same chart.
+            rows.sort(key=lambda row: (-row[1], row[0]))
+            charts.append(Chart(key=key, title=title, rows=rows, fold_after=LARGEST_SHOWN))
+        else:
+            by_status = {value: n for (value,), n in counted[key].items()}
+            rows = [(str(label), by_status.get(value, 0)) for value, label in Status.choices]
+            charts.append(Chart(key=key, title=title, rows=rows))
+    return charts
+
+
+# What each chart counts by: the columns of its group (a country with what names it).
+GROUPED_BY = {
+    "year": {"year": ExtractYear("attacked_on")},
+    "country": {
+        "country_id": F("country_id"),
+        "country_name": F("country__name"),
+        "country_locale_id": F("country__locale_id"),
+        "country_translation_key": F("country__translation_key"),
+    },
+    "status": {"status": F("status")},
+}
+
+
+def counted_by(cases, keys) -> dict[str, dict]:
+    """{key: {group: cases}} for each chart of `keys`, in one query (GROUPING SETS): each
+    chart read the listing again, and at 20,000 cases each took 40 ms. A country's group is
+    the country itself, named as `name_in_readers_language` reads it, without a query."""
     from ifex.core.models import Country
 
-    cases = cases.order_by()  # grouped by the chart's key alone, not by the listing's order
-    one_per_case = Count("translation_key", distinct=True)
-    if key == "year":
-        by_year = cases.annotate(year=ExtractYear("attacked_on")).values("year")
-        counted = by_year.annotate(n=one_per_case).order_by("year")
-        rows = [(str(row["year"]), row["n"]) for row in counted]
-    elif key == "country":
-        counted = list(cases.values("country").annotate(n=one_per_case).order_by("-n"))
-        countries = Country.objects.in_bulk([row["country"] for row in counted])
-        rows = [(name_in_readers_language(countries[row["country"]]), row["n"]) for row in counted]
-        # The largest first; equals by name, so that the same cases draw the same chart.
-        rows.sort(key=lambda row: (-row[1], row[0]))
-        return Chart(key=key, title=str(CHARTS[key]), rows=rows, fold_after=LARGEST_SHOWN)
-    else:
-        counted = dict(cases.values_list("status").annotate(n=one_per_case))
-        rows = [(str(label), counted.get(value, 0)) for value, label in Status.choices]
-    return Chart(key=key, title=str(CHARTS[key]), rows=rows)
+    counted = {key: {} for key in keys}
+    columns = {f"{key}_{name}": value for key in keys for name, value in GROUPED_BY[key].items()}
+    listed = cases.order_by().values(case_key=F("translation_key"), **columns)
+    try:
+        sql, params = listed.query.sql_with_params()
+    except EmptyResultSet:
+        return counted
+    quote = connection.ops.quote_name
+    sets = ", ".join(
+        "({})".format(", ".join(quote(f"{key}_{name}") for name in GROUPED_BY[key])) for key in keys
+    )
+    shown = ", ".join(quote(column) for column in columns)
+    query = (
+        f"SELECT {shown}, GROUPING({shown}), COUNT(DISTINCT case_key) FROM ({sql}) AS listed "
+        f"GROUP BY GROUPING SETS ({sets})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        found = cursor.fetchall()
+    # GROUPING() sets a bit for each column left out of a row's group, the last column first.
+    names = list(columns)
+    for row in found:
+        values, left_out, n = row[: len(names)], row[len(names)], row[-1]
+        grouped = {
+            column: value
+            for position, (column, value) in enumerate(zip(names, values, strict=True))
+            if not left_out & (1 << (len(names) - 1 - position))
+        }
+        key = next(key for key in keys if next(iter(grouped)).startswith(f"{key}_"))
+        group = tuple(grouped.values())
+        if key == "country":
+            pk, name, locale_id, translation_key = group
+            group = Country(id=pk, name=name, locale_id=locale_id, translation_key=translation_key)
+        counted[key][group] = n
+    return counted

@@ -44,7 +44,10 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import pycountry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
@@ -77,6 +80,7 @@ FIELDS = (
     "type_of_death",
     "motive",
     "status",
+    "source_url",
 )
 FIELD_LABELS = {
     "person_name": gettext_lazy("name"),
@@ -90,6 +94,7 @@ FIELD_LABELS = {
     "type_of_death": gettext_lazy("type of death"),
     "motive": gettext_lazy("motive"),
     "status": gettext_lazy("status"),
+    "source_url": gettext_lazy("source link"),
 }
 BATCH = 500
 INDEX_BATCH = 2_000
@@ -393,6 +398,7 @@ def cpj_row(cells: dict, today: datetime.date, country_codes) -> Row:
         "type_of_death": one_of(CPJ_DEATHS, cells["typeOfDeath"], "typeOfDeath"),
         "motive": one_of(CPJ_MOTIVES, cells["motiveConfirmed"], "motiveConfirmed"),
         "status": one_of(CPJ_STATUSES, cells["impunityMurder"], "impunityMurder"),
+        "source_url": SOURCES["cpj"].url,
     }
     values = {key: str(value) for key, value in values.items()}
     group = digest(normalised(name), year, normalised(country_name))
@@ -437,6 +443,235 @@ def read_cpj(text: str) -> tuple[int, list[Row], list[Rejected]]:
 READERS = {"cpj": read_cpj}
 
 
+# Reading a CSV through a column mapping staff saved ------------------------------------------
+#
+# Mapped sources. A ColumnMapping names, for each case field, the column of the file that feeds
+# it. Its cases are the source "mapping-<id>" (the mapping's, renamed or not).
+# - Dates: 2006 (the year), 2006-05 (the month) or 2006-05-14 (the day).
+# - Countries: a name as ISO writes it, an ISO code (MX, MEX), the site's name for the country,
+#   or a name staff mapped once for this source in Cases > Country names in exports.
+# - Fields with a vocabulary (role, employment, type of death, motive, status): the site's code
+#   ("partial-justice") or the label readers see, in any of the site's languages ("Partial
+#   justice", "Justice partielle"), letter case aside. Anything else rejects the row, with the
+#   value, its column and the values accepted. An empty status is "No information".
+# - Several employers in one cell are separated by commas or semicolons.
+# Identity: with an identifier column, a case is its identifier (a second row with the same
+# identifier is rejected). Without one, it is derived as for CPJ: the name, the year and the
+# country as written, with the employers, the place, the role, the employment and the type of
+# death, then the rank among identical rows.
+
+MAPPED_DEFAULTS = {
+    "employment": "",
+    "type_of_death": "",
+    "motive": "",
+    "status": Status.NO_INFORMATION.value,
+}
+
+
+@functools.cache
+def vocabulary_words(field_name: str) -> dict:
+    """Each way a value of this field may be written (its code, its label in each of the
+    site's languages), normalised, to its code."""
+    from django.conf import settings
+    from django.utils import translation
+
+    choices = VOCABULARIES[field_name]
+    words = {normalised(code): code for code in choices.values}
+    for code, _label in settings.WAGTAIL_CONTENT_LANGUAGES:
+        with translation.override(code):
+            words |= {normalised(str(choice.label)): choice.value for choice in choices}
+    return words
+
+
+def vocabulary_value(field_name: str, text: str, column: str) -> str:
+    if not text:
+        if field_name == "role":
+            raise RowRefused(_("no role (column “%(column)s” is empty)") % {"column": column})
+        return MAPPED_DEFAULTS[field_name]
+    words = vocabulary_words(field_name)
+    if normalised(text) not in words:
+        raise RowRefused(
+            _("“%(value)s” in column “%(column)s” is not a %(field)s this site knows (%(known)s)")
+            % {
+                "value": text,
+                "column": column,
+                "field": FIELD_LABELS[field_name],
+                "known": ", ".join(f"“{choice.label}”" for choice in VOCABULARIES[field_name]),
+            }
+        )
+    return words[normalised(text)]
+
+
+def mapped_date(text: str, column: str, today: datetime.date) -> tuple[datetime.date, str]:
+    refused = RowRefused(
+        _("“%(value)s” in column “%(column)s” is not a date: write 2006, 2006-05 or 2006-05-14")
+        % {"value": text, "column": column}
+    )
+    try:
+        if re.fullmatch(r"\d{4}", text):
+            when, precision = datetime.date(int(text), 1, 1), DatePrecision.YEAR
+        elif re.fullmatch(r"\d{4}-\d{2}", text):
+            when = datetime.date(int(text[:4]), int(text[5:]), 1)
+            precision = DatePrecision.MONTH
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            when, precision = datetime.date.fromisoformat(text), DatePrecision.DAY
+        else:
+            raise refused
+    except ValueError:
+        raise refused from None
+    if when.year < 1900 or when > today:
+        raise refused
+    return when, precision.value
+
+
+def mapped_country_code(source_key: str, name: str) -> str | None:
+    code = iso_code_for(source_key, name)
+    if code:
+        return code
+    for field_name in ("alpha_2", "alpha_3"):
+        found = pycountry.countries.get(**{field_name: name.upper()})
+        if found:
+            return found.alpha_2
+    site = Country.objects.filter(name__iexact=name, locale=Locale.get_default()).first()
+    return site.iso_code if site else None
+
+
+def mapped_row(cells: dict, columns: dict, source_key: str, today, country_codes) -> Row:
+    cells = {column: (value or "").strip() for column, value in cells.items() if column}
+
+    def cell(field_name: str) -> str:
+        return cells[columns[field_name]] if field_name in columns else ""
+
+    name = cell("person_name")
+    if not name:
+        raise RowRefused(
+            _("no name (column “%(column)s” is empty)") % {"column": columns["person_name"]}
+        )
+    if not cell("attacked_on"):
+        raise RowRefused(
+            _("no date (column “%(column)s” is empty)") % {"column": columns["attacked_on"]}
+        )
+    when, precision = mapped_date(cell("attacked_on"), columns["attacked_on"], today)
+    country_name = cell("country")
+    if not country_name:
+        raise RowRefused(_("no country"))
+    code = country_codes(country_name)
+    if code is None:
+        raise RowRefused(
+            _(
+                "the country “%(name)s” is not a name this site can map to a country: staff "
+                "map it once in Cases › Country names in exports, for the source “%(source)s”"
+            )
+            % {"name": country_name, "source": source_key}
+        )
+    link = cell("source_url")
+    if link:
+        try:
+            URLValidator(schemes=["http", "https"])(link)
+        except ValidationError:
+            raise RowRefused(
+                _("“%(value)s” in column “%(column)s” is not a web address")
+                % {"value": link, "column": columns["source_url"]}
+            ) from None
+    values = {
+        "person_name": name,
+        "employers": "\n".join(
+            part.strip() for part in re.split(r"[,;]", cell("employers")) if part.strip()
+        ),
+        "attacked_on": when.isoformat(),
+        "date_precision": precision,
+        "country": code,
+        "locality": cell("locality"),
+        "source_url": link,
+    }
+    for field_name in ("role", "employment", "type_of_death", "motive", "status"):
+        values[field_name] = vocabulary_value(
+            field_name, cell(field_name), columns.get(field_name, "")
+        )
+    values = {key: str(value) for key, value in values.items()}
+    identifier = cell("identifier")
+    if "identifier" in columns:
+        if not identifier:
+            raise RowRefused(
+                _("no identifier (column “%(column)s” is empty)")
+                % {"column": columns["identifier"]}
+            )
+        group = detail = digest("identifier", normalised(identifier))
+    else:
+        group = digest(normalised(name), when.isoformat()[:4], normalised(country_name))
+        detail = digest(
+            group,
+            *(
+                normalised(cell(field_name))
+                for field_name in ("employers", "locality", "role", "employment", "type_of_death")
+            ),
+        )
+    return Row(number=0, values=values, group=group, detail=detail, country_name=country_name)
+
+
+def read_mapped(text: str, mapping) -> tuple[int, list[Row], list[Rejected]]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or ()
+    columns = mapping.columns()
+    missing = [
+        (column, field_name) for field_name, column in columns.items() if column not in header
+    ]
+    if missing:
+        raise ImportRefused(
+            _("The file has no column %(columns)s, which the mapping “%(mapping)s” reads.")
+            % {
+                "columns": ", ".join(
+                    _("“%(column)s” (for the %(field)s)")
+                    % {"column": column, "field": FIELD_LABELS.get(field_name, field_name)}
+                    for column, field_name in missing
+                ),
+                "mapping": mapping.name,
+            }
+        )
+    today = timezone.localdate()
+    country_codes = functools.cache(lambda name: mapped_country_code(mapping.source_key, name))
+    rows, rejected, read = [], [], 0
+    identifiers = {}
+    for read, cells in enumerate(reader, start=1):
+        number = read + 1
+        if None in cells:
+            rejected.append(Rejected(number, _("more cells than the header has columns")))
+            continue
+        try:
+            row = mapped_row(cells, columns, mapping.source_key, today, country_codes)
+            if "identifier" in columns and row.group in identifiers:
+                raise RowRefused(
+                    _("its identifier is also row %(number)s's")
+                    % {"number": identifiers[row.group]}
+                )
+        except RowRefused as refusal:
+            rejected.append(Rejected(number, str(refusal)))
+            continue
+        identifiers[row.group] = number
+        row.number = number
+        rows.append(row)
+    rank = defaultdict(int)
+    for row in rows:
+        rank[row.detail] += 1
+        row.key = digest(row.detail, str(rank[row.detail]))
+    return read, rows, rejected
+
+
+def source_and_reader(source_key: str):
+    """The source an import's cases are sourced to, and how its file is read."""
+    from .models import ColumnMapping
+
+    if source_key in SOURCES:
+        return SOURCES[source_key], READERS[source_key]
+    mapping = None
+    if source_key.startswith("mapping-") and source_key[len("mapping-") :].isdigit():
+        mapping = ColumnMapping.objects.filter(pk=int(source_key[len("mapping-") :])).first()
+    if mapping is None:
+        raise ImportRefused(_("The column mapping for this import no longer exists."))
+    source = Source(key=mapping.source_key, name=mapping.source_name, url=mapping.source_url)
+    return source, functools.partial(read_mapped, mapping=mapping)
+
+
 def decoded(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
@@ -459,8 +694,8 @@ def current_values(case: CasePage) -> dict:
 
 def review(data: bytes, source_key: str, exported_on: datetime.date) -> Review:
     """What importing this file would do, without writing anything."""
-    source = SOURCES[source_key]
-    rows_read, rows, rejected = READERS[source_key](decoded(data))
+    source, read = source_and_reader(source_key)
+    rows_read, rows, rejected = read(decoded(data))
     result = Review(source=source, exported_on=exported_on, rows_read=rows_read)
     result.rejected = rejected
     locale = Locale.get_default()
@@ -864,11 +1099,15 @@ def insert_case_rows(review: Review, pages: list, rows: list, countries: dict):
     values = []
     for page, row in zip(pages, rows, strict=True):
         case = CasePage(
-            **{k: v for k, v in row.values.items() if k not in ("country", "attacked_on")},
+            **{
+                k: v
+                for k, v in row.values.items()
+                if k not in ("country", "attacked_on", "source_url")
+            },
             country=countries[row.values["country"]],
             attacked_on=datetime.date.fromisoformat(row.values["attacked_on"]),
             source_name=review.source.name,
-            source_url=review.source.url,
+            source_url=row.values.get("source_url") or review.source.url,
             source_exported_on=review.exported_on,
             name_withheld=row.held_for is not None,
         )

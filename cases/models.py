@@ -26,7 +26,7 @@ from ifex.core.page_cache import kept_until_content_changes
 from ifex.core.pages import specific_pages
 
 from . import withheld
-from .charts import CHARTS, case_chart
+from .charts import case_charts
 from .choices import DatePrecision, DeathType, Employment, Motive, Role, Status
 from .forms import CasePageForm
 from .listing import CaseFilterForm, CaseQuerySet, years_with_cases
@@ -365,11 +365,114 @@ class CountryNameMapping(models.Model):
         return f"{self.name} ({self.source}) → {self.country}"
 
 
+class ColumnMapping(models.Model):
+    """A monitor's CSV whose columns staff mapped to the case fields, once, under a name: the
+    importer reads each of its exports with it (cases/importing.py, "Mapped sources"). The
+    columns are chosen from the header of the file it was made from, never typed."""
+
+    # (this model's field, the case field it feeds, required)
+    COLUMNS = (
+        ("identifier_column", "identifier", False),
+        ("name_column", "person_name", True),
+        ("date_column", "attacked_on", True),
+        ("country_column", "country", True),
+        ("locality_column", "locality", False),
+        ("role_column", "role", True),
+        ("employment_column", "employment", False),
+        ("employers_column", "employers", False),
+        ("type_of_death_column", "type_of_death", False),
+        ("motive_column", "motive", False),
+        ("status_column", "status", False),
+        ("link_column", "source_url", False),
+    )
+
+    name = models.CharField(
+        _("name"), max_length=100, unique=True, help_text=_("How staff choose it when importing.")
+    )
+    source_name = models.CharField(
+        _("source"),
+        max_length=255,
+        help_text=_("The monitor whose record this is, as readers see it on each case."),
+    )
+    source_url = models.URLField(
+        _("link to the source's database"),
+        help_text=_("Shown on each case, unless the file has a link to the case's own record."),
+    )
+    header = models.JSONField(_("columns of the file it was made from"), default=list)
+    identifier_column = models.CharField(
+        _("identifier"),
+        max_length=255,
+        blank=True,
+        help_text=_("A column the source keeps the same for a case from one export to the next."),
+    )
+    name_column = models.CharField(_("name"), max_length=255, blank=True)
+    date_column = models.CharField(
+        _("date of the attack"),
+        max_length=255,
+        blank=True,
+        help_text=_("The year (2006), the month (2006-05) or the day (2006-05-14)."),
+    )
+    country_column = models.CharField(
+        _("country"),
+        max_length=255,
+        blank=True,
+        help_text=_("The country's name or its ISO code."),
+    )
+    locality_column = models.CharField(_("place"), max_length=255, blank=True)
+    role_column = models.CharField(_("role"), max_length=255, blank=True)
+    employment_column = models.CharField(_("employment"), max_length=255, blank=True)
+    employers_column = models.CharField(
+        _("employers"),
+        max_length=255,
+        blank=True,
+        help_text=_("Several in one cell are separated by commas or semicolons."),
+    )
+    type_of_death_column = models.CharField(_("type of death"), max_length=255, blank=True)
+    motive_column = models.CharField(_("motive"), max_length=255, blank=True)
+    status_column = models.CharField(
+        _("judicial status"),
+        max_length=255,
+        blank=True,
+        help_text=_("An empty cell, or no column, means “No information”."),
+    )
+    link_column = models.CharField(_("link to the case's record"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def source_key(self) -> str:
+        return f"mapping-{self.pk}"
+
+    def columns(self) -> dict:
+        """The case fields this mapping feeds, each with its column in the file."""
+        return {
+            case_field: getattr(self, field_name)
+            for field_name, case_field, _required in self.COLUMNS
+            if getattr(self, field_name)
+        }
+
+    def clean(self):
+        unmapped = {
+            field_name: _("The importer needs the %(field)s: choose the column that holds it.")
+            % {"field": self._meta.get_field(field_name).verbose_name}
+            for field_name, _case_field, required in self.COLUMNS
+            if required and not getattr(self, field_name)
+        }
+        if unmapped:
+            raise ValidationError(unmapped)
+
+
 class CaseImport(models.Model):
     """One upload of an export in the admin: the file, the review staff confirmed, and the
     background write's progress and summary."""
 
     class State(models.TextChoices):
+        MAPPING = "mapping", _("Uploaded, waiting for its columns to be mapped")
         REVIEWED = "reviewed", _("Reviewed, waiting for confirmation")
         QUEUED = "queued", _("Confirmed, waiting for the worker")
         WRITING = "writing", _("Writing")
@@ -458,7 +561,7 @@ class CaseIndexPage(RoutablePageMixin, BasePage):
         shown = context["listing"].page
         shown.object_list = [withheld.reader_view(case) for case in shown.object_list]
         filtered = shown.paginator.object_list
-        context["charts"] = [case_chart(filtered, key) for key in CHARTS]
+        context["charts"] = case_charts(filtered)
         return context
 
     @path("csv/", name="cases_csv")

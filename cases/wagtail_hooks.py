@@ -9,14 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.search import SearchArea
 from wagtail.admin.views.pages.listing import IndexView
 from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.permission_policies.base import BaseDjangoAuthPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views, withheld
-from .models import CasePage, CountryNameMapping
+from .mapping_forms import COLUMN_FIELDS, ColumnMappingForm
+from .models import CaseImport, CasePage, ColumnMapping, CountryNameMapping
 
 
 class CaseListingView(IndexView):
@@ -101,11 +105,48 @@ class CountryNameMappingViewSet(SnippetViewSet):
 register_snippet(CountryNameMappingViewSet)
 
 
+class ImportersPolicy(BaseDjangoAuthPermissionPolicy):
+    """Column mappings are kept by the staff who import cases. None is added here: a mapping
+    is made from an uploaded file's header (Cases > Import cases), never typed."""
+
+    def __init__(self, model):
+        super().__init__(model, auth_model=CaseImport)
+
+    def user_has_permission(self, user, action):
+        return action != "add" and user.has_perm("cases.import_cases")
+
+    def users_with_any_permission(self, actions):
+        if not set(actions) - {"add"}:
+            return self._get_users_with_any_permission_codenames([]).none()
+        return self._get_users_with_any_permission_codenames(["import_cases"])
+
+
+class ColumnMappingViewSet(SnippetViewSet):
+    model = ColumnMapping
+    icon = "table"
+    menu_label = _("Column mappings")
+    list_display = ["name", "source_name"]
+    add_to_admin_menu = False
+    edit_handler = ObjectList(
+        [FieldPanel(name) for name in ["name", "source_name", "source_url", *COLUMN_FIELDS]],
+        base_form_class=ColumnMappingForm,
+    )
+
+
+register_permission_policy(ColumnMapping, ImportersPolicy(ColumnMapping))
+register_snippet(ColumnMappingViewSet)
+
+
 @hooks.register("register_admin_urls")
 def case_import_urls():
     return [
         path("cases/import/", admin_views.upload, name="cases_import"),
         path("cases/import/<int:import_id>/", admin_views.review, name="cases_import_review"),
+        path(
+            "cases/import/<int:import_id>/columns/",
+            admin_views.map_columns,
+            name="cases_import_map",
+        ),
     ]
 
 

@@ -214,6 +214,9 @@ def serve(port: int) -> int:
             HOST,
         ],
         cwd=BASE_DIR,
+        # Out of the terminal's process group: Ctrl-C would reach every worker as gunicorn's
+        # quick shutdown, cutting a page off mid-write. The SIGTERM below lets them finish it.
+        start_new_session=True,
     )
 
     def stop(signum, frame):

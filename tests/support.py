@@ -21,6 +21,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import quote
 
+import psutil
 import psycopg
 import pytest
 from django.conf import settings
@@ -30,6 +31,8 @@ from ifex.deploy import varnish
 from ifex.deploy.nginx import render
 
 BASE_DIR = Path(__file__).resolve().parents[1]
+# The person whose name is withheld in the tests of where it must not go (tests/cases/).
+WITHHELD_NAME = "Zorbane Quillfeather"
 
 # The staff roles the site's migrations create, by the group each belongs to (the demo users').
 ROLES = settings.DEMO_ROLE_USERS
@@ -218,12 +221,20 @@ def output_of(process: subprocess.Popen) -> str:
 
 
 def stop(process: subprocess.Popen):
+    # gunicorn runs in a session of its own (ifex/serve.py): the group kill below misses it.
+    try:
+        descendants = psutil.Process(process.pid).children(recursive=True)
+    except psutil.Error:
+        descendants = []
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=60)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
+    for leftover in descendants:
+        with contextlib.suppress(psutil.Error):
+            leftover.kill()
 
 
 def translated(page, language, **fields):

@@ -10,14 +10,20 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.core.paginator import Paginator
 from django.db.models import Model, Q
 from wagtail.models import Page
 
 from .languages import active_locale_id
+from .page_cache import kept_until_content_changes
 from .pages import SitePageQuerySet
 
 MAX_QUERY_LENGTH = 200
 WORD = re.compile(r"\w", re.UNICODE)
+# A word most pages have is ranked among its most recently added matches, this many, not among
+# all of them: ranking reads each match's whole index entry, a pass over most of the index at
+# 10,000 articles. A search with fewer matches is ranked among all of them, as before.
+SEARCH_CANDIDATES = 200
 
 
 @dataclass(frozen=True)
@@ -59,11 +65,52 @@ def clean_query(raw: str) -> CleanQuery:
     return CleanQuery(text[:MAX_QUERY_LENGTH].strip(), len(text) > MAX_QUERY_LENGTH)
 
 
-def search_pages(query: str, *, types=(), country=None, year=None):
-    """Ranked live pages of the registered (or given) types, filtered by country and year."""
+@dataclass(frozen=True)
+class FoundPages:
+    """A search's pages: `ranked`, Wagtail's ranked results among `count` candidates; `more`
+    when the search matched more pages than were ranked (the count then says "more than")."""
+
+    ranked: object
+    count: int
+    more: bool
+
+
+class FoundPagesPaginator(Paginator):
+    """Django's paginator over the ranked candidates, whose number is already known."""
+
+    def __init__(self, found: FoundPages, per_page):
+        super().__init__(found.ranked, per_page)
+        self.count = found.count
+        self.more = found.more
+
+
+def search_pages(query: str, *, types=(), country=None, year=None, kept_as=None) -> FoundPages:
+    """Live pages of the registered (or given) types, filtered by country and year, ranked
+    among their SEARCH_CANDIDATES most recently added matches. The candidates (their ids, one
+    query that reads no index entry's words) are kept until content changes under `kept_as`;
+    the ranking applies every filter again, so a kept id never shows a page taken away."""
+    pages = pages_to_search(types, country, year)
+    if pages is None:
+        return FoundPages(Page.objects.none(), 0, False)
+    # Unranked, Wagtail's backend lists matches newest (highest id) first.
+    newest_first = pages.search(query, operator="and", order_by_relevance=False)
+
+    def candidates():
+        # Wagtail's PostgreSQL results' own queryset, for the ids alone (its `values()`).
+        matches = newest_first[: SEARCH_CANDIDATES + 1].get_queryset()
+        return list(matches.values_list("pk", flat=True))
+
+    ids = kept_until_content_changes(kept_as, candidates) if kept_as else candidates()
+    ranked = pages.filter(pk__in=ids[:SEARCH_CANDIDATES]).search(query, operator="and")
+    return FoundPages(ranked, min(len(ids), SEARCH_CANDIDATES), len(ids) > SEARCH_CANDIDATES)
+
+
+def pages_to_search(types, country, year):
+    """The live, public pages in the reader's language of the registered (or given) types,
+    from that country and year; None when no page type is asked for."""
     page_types = [t for t in (types or SEARCH_TYPES.values()) if t.is_page]
     if not page_types:
-        return Page.objects.none()
+        return None
     # public() from the kept restricted paths, as every listing: Wagtail's reads them each time.
     queryset = SitePageQuerySet(Page).live().public().type(*(t.model for t in page_types))
     queryset = queryset.filter(locale_id=active_locale_id())
@@ -75,7 +122,7 @@ def search_pages(query: str, *, types=(), country=None, year=None):
             if subset is not None:
                 matching |= Q(pk__in=subset.values("pk"))
         queryset = queryset.filter(matching)
-    return queryset.search(query, operator="and")
+    return queryset
 
 
 def filter_by_country_and_year(model, country, year):

@@ -17,8 +17,10 @@ from axes.handlers.database import AxesDatabaseHandler
 from django.core.cache import cache
 from django.db.models import Q
 from django.shortcuts import render
+from django.utils import translation
 from wagtail.admin.forms.auth import PasswordResetForm
 from wagtail.admin.views import account
+from wagtail.users.models import UserProfile
 
 from .client_address import client_address
 
@@ -82,12 +84,20 @@ reset_requests = Throttle("reset-request", RESET_REQUESTS_PER_ADDRESS, RESET_WIN
 
 class ThrottledPasswordResetForm(PasswordResetForm):
     """Past its limit an account gets no more mail; the page says the same as before, so it
-    tells no one whether the address has an account."""
+    tells no one whether the address has an account. The mail is written in the language the
+    account chose for its admin, whatever the language of the browser that asked."""
 
     def send_mail(self, *args, **kwargs):
         to_email = args[4] if len(args) > 4 else kwargs["to_email"]
+        context = args[2] if len(args) > 2 else kwargs["context"]
         if reset_mails.spend(to_email.strip().lower()):
-            super().send_mail(*args, **kwargs)
+            with translation.override(staff_language(context["user"])):
+                super().send_mail(*args, **kwargs)
+
+
+def staff_language(user) -> str:
+    """The language a member of staff reads the admin and its mail in (Wagtail's own rule)."""
+    return UserProfile.get_for_user(user).get_preferred_language()
 
 
 class PasswordResetView(account.PasswordResetView):

@@ -18,11 +18,17 @@ from wagtail import views as wagtail_views
 
 from .forms import SearchForm
 from .languages import language_root
-from .listing import PER_PAGE, KeptCountPaginator, requested_page_number
+from .listing import PER_PAGE, requested_page_number
 from .page_cache import PAGE_DECLARES, not_kept, read_only, reads_query
 from .pages import specific_pages
 from .public_text import reader_views
-from .search import SEARCH_TYPES, clean_query, search_models, search_pages
+from .search import (
+    SEARCH_TYPES,
+    FoundPagesPaginator,
+    clean_query,
+    search_models,
+    search_pages,
+)
 from .sign_in import page_password_credentials
 
 OTHER_RESULTS_SHOWN = 10
@@ -55,13 +61,16 @@ def search(request):
     other_types = [t for t in types if not t.is_page] if year is None else []
 
     if page_types:
-        # Counting a common word's matches is a pass over the search index of its own (40 ms
-        # at 10,000 articles): kept, as a listing's count is, until content changes.
-        paginator = KeptCountPaginator(
-            search_pages(query.text, types=page_types, country=country, year=year),
-            PER_PAGE,
-            count_key=search_count_key(query.text, page_types, country, year),
+        # The candidates (and so the count) are kept, as a listing's count is, until content
+        # changes: paging through a search finds them again at no cost.
+        found = search_pages(
+            query.text,
+            types=page_types,
+            country=country,
+            year=year,
+            kept_as=search_candidates_key(query.text, page_types, country, year),
         )
+        paginator = FoundPagesPaginator(found, PER_PAGE)
         results = paginator.get_page(requested_page_number(request, paginator))
         results.object_list = reader_views(specific_pages(list(results.object_list)))
         context["results"] = results
@@ -77,9 +86,9 @@ def search(request):
     return render(request, "core/search.html", context)
 
 
-def search_count_key(text, page_types, country, year) -> str:
+def search_candidates_key(text, page_types, country, year) -> str:
     asked = [get_language(), text, *(t.key for t in page_types), str(country and country.pk), year]
-    return "count:search:" + hashlib.sha256(repr(asked).encode()).hexdigest()
+    return "candidates:search:" + hashlib.sha256(repr(asked).encode()).hexdigest()
 
 
 @require_safe

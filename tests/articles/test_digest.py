@@ -161,6 +161,21 @@ def test_past_issues_and_their_feed_list_published_public_digests_only(client, d
     assert items[0].findtext("link").startswith("http://testserver/digest/")
 
 
+def test_a_language_s_digest_feed_names_the_network_in_that_language(client, digest_index):
+    from ifex.core.models import SiteSettings, SiteWords
+
+    settings = SiteSettings.for_site(digest_index.get_site())
+    SiteWords.objects.create(
+        settings=settings,
+        locale=Locale.objects.get(language_code="fr"),
+        organisation_name="Réseau pour la liberté d’expression",
+    )
+    french_index = translated(digest_index, "fr", title="Lettre hebdomadaire")
+
+    channel, _ = feed_items(client.get(f"{french_index.url}feed/"))
+    assert channel.findtext("title") == "Lettre hebdomadaire | Réseau pour la liberté d’expression"
+
+
 def test_each_language_lists_its_own_issues(client, digest_index):
     published_digest(digest_index, [], title="In English")
     french_index = translated(digest_index, "fr", title="Lettre hebdomadaire")

@@ -82,6 +82,8 @@ def test_a_moderator_approves_many_at_once_and_they_show_on_the_next_request(
         assert name in queue
     confirmation = client.get(bulk("approve_signatures", first, second, third))
     assert "unverified" in confirmation.content.decode()  # Friends of the Press
+    assert "Approve signatures" in confirmation.content.decode()
+    assert "will be shown on their statements at once" in confirmation.content.decode()
     answer = client.post(bulk("approve_signatures", first, second, third))
     assert answer.status_code == 302
     assert set(Signature.objects.values_list("status", flat=True)) == {"approved"}
@@ -102,6 +104,8 @@ def test_a_rejection_needs_a_reason_kept_for_staff_and_is_not_shown(
     without = client.post(bulk("reject_signatures", signature), {"reason": ""})
     assert without.status_code == 200
     assert "This field is required" in without.content.decode()
+    assert "Reject signatures" in without.content.decode()
+    assert "the reason stays for staff" in without.content.decode()
     signature.refresh_from_db()
     assert signature.status == Signature.Status.CONFIRMED
 

@@ -27,23 +27,9 @@ from cases.choices import Status
 from cases.factories import CasePageFactory
 from cases.models import CasePage, CaseReport, CaseStatusEvent
 from cases.withheld import WithheldName
+from tests.support import WITHHELD_NAME as NAME
 
 pytestmark = pytest.mark.django_db
-
-NAME = "Zorbane Quillfeather"
-
-
-@pytest.fixture
-def withheld_case(case_index, mexico):
-    return CasePageFactory(
-        parent=case_index,
-        title="Reporter attacked in Veracruz",
-        slug="reporter-attacked-in-veracruz",
-        person_name=NAME,
-        name_withheld=True,
-        country=mexico,
-        summary="<p>Attacked after reporting on a quarry.</p>",
-    )
 
 
 def public_bytes(client, case) -> dict[str, str]:

@@ -18,23 +18,9 @@ from cases.factories import CasePageFactory
 from cases.models import CasePage, CaseReport
 from ifex.core.factories import stream_data
 from tests.cases.test_withheld import assert_no_trace, edit_form, public_bytes
+from tests.support import WITHHELD_NAME as NAME
 
 pytestmark = pytest.mark.django_db
-
-NAME = "Zorbane Quillfeather"
-
-
-@pytest.fixture
-def withheld_case(case_index, mexico):
-    return CasePageFactory(
-        parent=case_index,
-        title="Reporter attacked in Veracruz",
-        slug="reporter-attacked-in-veracruz",
-        person_name=NAME,
-        name_withheld=True,
-        country=mexico,
-        summary="<p>Attacked after reporting on a quarry.</p>",
-    )
 
 
 def link_to(case, text: str) -> str:

@@ -114,6 +114,9 @@ def test_database_outage_is_a_503_then_the_site_recovers_and_stops_cleanly(
     output = support.output_of(process)
     failure = max(output.find("Traceback"), output.find("KeyboardInterrupt"))
     assert failure == -1, output[max(failure - 600, 0) : failure + 3000]  # what broke, in full
+    # Gunicorn is told to stop gracefully (its workers finish the pages under way), never the
+    # quick shutdown a Ctrl-C reaching its workers would be.
+    assert "Handling signal: term" in output and "Handling signal: int" not in output, output
     assert "Admin: http://" in output and "admin / " in output, "the admin login is printed"
     assert "Mail:  written to " in output
     assert not psutil.pid_exists(restarted.pid) or (

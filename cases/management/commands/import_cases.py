@@ -1,5 +1,6 @@
-"""`manage.py import_cases FILE --source cpj [--dry-run] [--exported-on YYYY-MM-DD]`: the review
-of what importing a monitor's export does (cases/importing.py), then, unless --dry-run, the
+"""`manage.py import_cases FILE (--source cpj | --mapping NAME) [--dry-run] [--exported-on
+YYYY-MM-DD]`: the review of what importing a monitor's export does (CPJ's, or a CSV read through
+a column mapping staff saved in the admin) (cases/importing.py), then, unless --dry-run, the
 write. One line each: rows read, added, changed, unchanged, rejected; then each rejected row
 with its number and reason, and each change and conflict field by field."""
 
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from cases import importing
+from cases.models import ColumnMapping
 
 
 def export_date(text: str) -> datetime.date:
@@ -24,7 +26,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--source", required=True, choices=sorted(importing.SOURCES))
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--source", choices=sorted(importing.SOURCES))
+        which.add_argument(
+            "--mapping",
+            metavar="NAME",
+            help="A column mapping saved in the admin (Cases › Column mappings), by its name.",
+        )
         parser.add_argument(
             "--exported-on",
             type=export_date,
@@ -33,7 +41,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="Review only: write nothing.")
 
-    def handle(self, *args, file, source, exported_on, dry_run, **options):
+    def handle(self, *args, file, source, mapping, exported_on, dry_run, **options):
+        if mapping is not None:
+            saved = ColumnMapping.objects.filter(name=mapping).first()
+            if saved is None:
+                names = ", ".join(
+                    ColumnMapping.objects.order_by("name").values_list("name", flat=True)
+                )
+                raise CommandError(
+                    f"No column mapping is named {mapping!r}. Saved: {names or 'none'}."
+                )
+            source = saved.source_key
         try:
             data = file.read_bytes()
         except OSError as error:

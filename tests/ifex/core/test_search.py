@@ -6,6 +6,7 @@ from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 
 from articles.factories import ArticlePageFactory, JointStatementPageFactory
+from articles.models import ArticlePage
 from campaigns.factories import CampaignPageFactory
 from ifex.core.factories import CountryFactory, OrganisationFactory
 from tests.support import uncached_get
@@ -188,10 +189,19 @@ def test_the_count_agrees_with_what_is_listed(client, article_index):
     assert "0 results for “zzyzx”" in html and "Nothing matches" in html
 
 
-def test_the_number_of_matches_is_kept_until_content_changes(client, article_index):
-    """Counting a common word's matches is a pass over the whole index of its own: the same
-    search counts once until something is published (paging through its results, or after
-    its page left the page cache), and the count is then true again."""
+def candidate_queries(queries) -> list[str]:
+    """The queries that pick a search's candidates: they match, and rank nothing."""
+    return [
+        q["sql"]
+        for q in queries
+        if "@@" in q["sql"] and "wagtailcore_page" in q["sql"] and "ts_rank" not in q["sql"]
+    ]
+
+
+def test_the_candidates_are_kept_until_content_changes(client, article_index):
+    """The matches are picked once (a pass over the index of their own) for the same search
+    until something is published (paging through its results, or after its page left the
+    page cache), and their number is then true again."""
     for number in range(3):
         ArticlePageFactory(parent=article_index, title=f"Verdict {number} on impunity")
 
@@ -199,14 +209,78 @@ def test_the_number_of_matches_is_kept_until_content_changes(client, article_ind
         reset_queries()  # as uncached_get: each request starts Django's query log afresh
         with CaptureQueriesContext(connection) as queries:
             response = client.get("/search/", data)
-        counting = [q for q in queries if "COUNT(" in q["sql"] and "wagtailcore_page" in q["sql"]]
-        return response.context["results"].paginator.count, len(counting), response
+        return (
+            response.context["results"].paginator.count,
+            len(candidate_queries(queries)),
+            response,
+        )
 
     assert counted({"q": "impunity"})[:2] == (3, 1)
-    count, counting_queries, response = counted({"q": "impunity", "page": "1"})
-    assert (count, counting_queries) == (3, 0)
+    count, picking_queries, response = counted({"q": "impunity", "page": "1"})
+    assert (count, picking_queries) == (3, 0)
     assert "3 results for “impunity”" in response.content.decode()
-    assert counted({"q": "impunity", "type": "articles"})[:2] == (3, 1)  # its own count
+    assert counted({"q": "impunity", "type": "articles"})[:2] == (3, 1)  # its own candidates
 
     ArticlePageFactory(parent=article_index, title="Impunity again")
     assert counted({"q": "impunity", "page": "2"})[:2] == (4, 1)
+
+
+def ranked_rows(sql) -> int:
+    """How many rows PostgreSQL ranked to answer `sql`: the rows its sort on the rank read."""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+        (plan,) = cursor.fetchone()[0]
+
+    def sorts(node):
+        if node["Node Type"] == "Sort" and any("ts_rank" in key for key in node["Sort Key"]):
+            yield node
+        for child in node.get("Plans", []):
+            yield from sorts(child)
+
+    (sort,) = sorts(plan["Plan"])
+    return sort["Plans"][0]["Actual Rows"]
+
+
+def test_a_common_word_is_ranked_among_its_newest_matches_only(client, article_index, monkeypatch):
+    """A word most pages have: its most recently added matches are ranked, a bounded number
+    of rows however large the archive, and the count says honestly that there are more."""
+    monkeypatch.setattr("ifex.core.search.SEARCH_CANDIDATES", 3)
+    ArticlePageFactory(parent=article_index, title="Torture", teaser="Torture, torture, torture.")
+    ArticlePageFactory.create_batch(26, parent=article_index, teaser="It mentions torture.")
+    for title, teaser in [
+        ("Once", "Torture once."),
+        ("Thrice", "Torture, torture and torture."),
+        ("Twice", "Torture and torture."),
+    ]:  # 30 matches in all: ten times the candidates
+        ArticlePageFactory(parent=article_index, title=title, teaser=teaser)
+
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/search/", {"q": "torture"})
+    assert titles(response) == ["Thrice", "Twice", "Once"], "the newest three, by relevance"
+    html = response.content.decode()
+    assert "More than 3 results for “torture”: the most recent 3, best matches first" in html
+    assert response.context["results"].paginator.num_pages == 1
+
+    (ranking,) = [
+        q["sql"] for q in queries if "ts_rank" in q["sql"] and "wagtailcore_page" in q["sql"]
+    ]
+    assert ranked_rows(ranking) == 3
+    (picking,) = candidate_queries(queries)
+    assert "LIMIT 4" in picking and '"title" ||' not in picking.split(" FROM ")[0]
+
+
+def test_a_rare_word_is_ranked_among_all_its_matches_as_wagtail_ranks_them(client, article_index):
+    from wagtail.models import Page
+
+    for title, teaser in [
+        ("Sanctions", "Sanctions, sanctions and sanctions."),
+        ("A report", "It mentions sanctions once."),
+        ("Two sanctions", "Sanctions twice."),
+        ("Old sanctions", "Sanctions and sanctions."),
+    ]:
+        ArticlePageFactory(parent=article_index, title=title, teaser=teaser)
+    response = client.get("/search/", {"q": "sanctions"})
+    everything = Page.objects.live().type(ArticlePage).search("sanctions", operator="and")
+    assert titles(response) == [page.title for page in everything]
+    assert "4 results for “sanctions”" in response.content.decode()
