@@ -10,6 +10,7 @@ from functools import wraps
 from django.apps import apps
 from django.http import HttpResponseBadRequest, QueryDict
 from django.urls import path
+from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.admin.auth import require_admin_access
 from wagtailautocomplete.views import objects, search
@@ -23,12 +24,27 @@ class PickableByName:
     autocomplete_search_field = "name"
 
     def autocomplete_label(self):
-        return self.name
+        """In the staff member's working language (the admin's) where it has a translation
+        there; otherwise the name it has, with its language shown."""
+        from .languages import active_locale_id, locale_languages, names_in_language
+
+        working = active_locale_id()
+        if self.locale_id == working:
+            return self.name
+        translated = names_in_language(type(self), working).get(self.translation_key)
+        if translated:
+            return translated
+        language = translation.get_language_info(locale_languages()[self.locale_id])
+        return _("%(name)s (%(language)s)") % {
+            "name": self.name,
+            "language": language["name_translated"],
+        }
 
     @classmethod
     def autocomplete_custom_queryset_filter(cls, search_query, request=None):
-        """Found by its name in any language, offered once: in the site's language, the row
-        pages link to (readers get it in their language through its translations)."""
+        """Found by its name in any language, offered once: the row in the site's language,
+        the one pages link to (readers get it in their language through its translations),
+        named in the staff member's language (`autocomplete_label`)."""
         from .languages import default_locale_id
 
         named = cls.objects.filter(name__unaccent__icontains=search_query.strip())

@@ -8,6 +8,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import translations, two_factor_views
+from .choosers import OncePerThingChooserViewSet
 from .models import Country, Organisation, Region, Topic
 from .new_pages import autosave_waits_for_a_title
 from .review import after_review_in_editor
@@ -25,6 +26,7 @@ class OrganisationViewSet(SnippetViewSet):
 
 class CountryViewSet(SnippetViewSet):
     model = Country
+    chooser_viewset_class = OncePerThingChooserViewSet
     icon = "site"
     list_display = ["name", "iso_code", "region"]
     list_filter = ["region"]
@@ -39,6 +41,7 @@ class RegionViewSet(SnippetViewSet):
 
 class TopicViewSet(SnippetViewSet):
     model = Topic
+    chooser_viewset_class = OncePerThingChooserViewSet
     icon = "tag"
     list_display = ["name", "slug"]
     search_fields = ["name"]

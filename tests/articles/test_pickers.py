@@ -1,6 +1,7 @@
 """Countries and topics are picked by typing part of a name, not by Ctrl-clicking a long list."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -134,3 +135,95 @@ def test_a_country_is_offered_once_though_it_is_named_in_four_languages(client, 
         response = client.post(SEARCH, {"type": "core.Country", "query": typed})
         assert response.status_code == 200
         assert response.json()["items"] == [{"pk": nepal.pk, "title": "Nepal"}], typed
+
+
+def nepal_in_four_languages():
+    from wagtail.models import Locale
+
+    nepal = CountryFactory(name="Nepal", iso_code="NP")
+    for language, name in (("fr", "Népal"), ("es", "Nepal"), ("ar", "نيبال")):
+        translation = nepal.copy_for_translation(Locale.objects.get(language_code=language))
+        translation.name = name
+        translation.save()
+    return nepal
+
+
+def working_in(user, language):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+
+
+@pytest.mark.parametrize("language, name", [("fr", "Népal"), ("ar", "نيبال"), ("en", "Nepal")])
+def test_a_country_is_offered_in_the_staff_member_s_working_language(
+    client, login_as, language, name
+):
+    """The row pages link to (the site's language), named in the admin's language."""
+    nepal = nepal_in_four_languages()
+    working_in(login_as("editor"), language)
+
+    for typed in ("nepal", "népal", "نيبال"):
+        found = client.post(SEARCH, {"type": "core.Country", "query": typed})
+        assert found.json()["items"] == [{"pk": nepal.pk, "title": name}], typed
+    chosen = client.get(OBJECTS, {"type": "core.Country", "pks": nepal.pk})
+    assert chosen.json()["items"] == [{"pk": nepal.pk, "title": name}]
+
+
+def test_a_name_not_yet_translated_is_offered_with_its_language(client, login_as):
+    from django.utils import translation
+
+    haiti = CountryFactory(name="Haiti", iso_code="HT")
+    impunity = TopicFactory(name="Impunity")
+    working_in(login_as("editor"), "fr")
+    with translation.override("fr"):
+        english = str(translation.get_language_info("en")["name_translated"])
+
+    country = client.post(SEARCH, {"type": "core.Country", "query": "hai"}).json()["items"]
+    assert country == [{"pk": haiti.pk, "title": f"Haiti ({english})"}]
+    topic = client.post(SEARCH, {"type": "core.Topic", "query": "impu"}).json()["items"]
+    assert topic == [{"pk": impunity.pk, "title": f"Impunity ({english})"}]
+
+
+def test_a_topic_is_offered_in_the_working_language_too(client, login_as):
+    from wagtail.models import Locale
+
+    impunity = TopicFactory(name="Impunity")
+    french = impunity.copy_for_translation(Locale.objects.get(language_code="fr"))
+    french.name = "Impunité"
+    french.save()
+    working_in(login_as("editor"), "fr")
+
+    for typed in ("impunity", "impunité"):
+        found = client.post(SEARCH, {"type": "core.Topic", "query": typed})
+        assert found.json()["items"] == [{"pk": impunity.pk, "title": "Impunité"}], typed
+
+
+def chooser_choices(response):
+    """{chosen object's pk: the name shown} of a snippet chooser's listing."""
+    html = response.json()["html"] if response["Content-Type"] == "application/json" else None
+    html = html or response.content.decode()
+    found = re.findall(r'href="[^"]*/chosen/(\d+)/"[^>]*>\s*([^<]*?)\s*</a>', html)
+    return [(int(pk), name) for pk, name in found]
+
+
+def test_the_case_form_s_country_chooser_offers_each_country_once_in_the_working_language(
+    client, login_as, case_index
+):
+    """Wagtail's snippet chooser (the case form's country) listed "Nepal" once per language,
+    the column naming the language headed "Région" in French."""
+    nepal = nepal_in_four_languages()
+    haiti = CountryFactory(name="Haiti", iso_code="HT")
+    working_in(login_as("campaigner"), "fr")
+    form = client.get(reverse("wagtailadmin_pages:add", args=["cases", "casepage", case_index.pk]))
+    choose = reverse("wagtailsnippetchoosers_core_country:choose")
+    assert f'data-chooser-url="{choose}"' in form.content.decode()
+
+    listed = chooser_choices(client.get(choose))
+    assert listed == [(haiti.pk, "Haiti (Anglais)"), (nepal.pk, "Népal")]
+    results = reverse("wagtailsnippetchoosers_core_country:choose_results")
+    for typed in ("nepal", "népal", "نيبال"):
+        assert chooser_choices(client.get(results, {"q": typed})) == [(nepal.pk, "Népal")], typed
+    chosen = reverse("wagtailsnippetchoosers_core_country:chosen", args=[nepal.pk])
+    assert client.get(chosen).json()["result"]["string"] == "Népal"

@@ -66,11 +66,12 @@ def test_an_editor_works_in_a_french_admin_and_finds_nepal_once(
         picker.click()
         picker.press_sequentially("Népal")
         suggestions = page.locator(f"#{picker.get_attribute('aria-controls')}")
-        expect(suggestions.get_by_role("option", name="Nepal", exact=True)).to_have_count(1)
+        # Once, and in the working language (tests/articles/test_pickers.py).
+        expect(suggestions.get_by_role("option", name="Népal", exact=True)).to_have_count(1)
         expect(suggestions.get_by_role("option", name=re.compile("N[ée]pal"))).to_have_count(1)
-        suggestions.get_by_role("option", name="Nepal", exact=True).click()
+        suggestions.get_by_role("option", name="Népal", exact=True).click()
         chosen = page.locator("[data-autocomplete-input-name='countries']")
-        expect(chosen.locator(".c-wagtailautocomplete__selection__label")).to_have_text(["Nepal"])
+        expect(chosen.locator(".c-wagtailautocomplete__selection__label")).to_have_text(["Népal"])
         editor.shot("french-article-form")
         assert not editor.problems, "\n".join(editor.problems)
     finally:
