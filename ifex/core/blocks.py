@@ -28,8 +28,17 @@ class HeadingBlock(blocks.StructBlock):
         template = "core/blocks/heading_block.html"
 
 
+class TranslatedImageBlock(ImageBlock):
+    """Wagtail's image block, whose image chooser is labelled in the staff member's language
+    (Wagtail's gives it no label, so the editor showed the English "Image")."""
+
+    def __init__(self, required=True, **kwargs):
+        super().__init__(required=required, **kwargs)
+        self.child_blocks["image"].label = _("Image")
+
+
 class CaptionedImageBlock(blocks.StructBlock):
-    image = ImageBlock()
+    image = TranslatedImageBlock(label=_("Image"))
     caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=255)
     credit = blocks.CharBlock(
         label=_("Credit"),
