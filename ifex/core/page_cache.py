@@ -388,10 +388,10 @@ class PageCacheInFront:
         start_response(f"{answer.status_code} {answer.reason_phrase}", list(answer.items()))
         return [answer.content]
 
-    def hit(self, environ):
-        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+    def hit(self, wsgi_environ):
+        if wsgi_environ["REQUEST_METHOD"] not in ("GET", "HEAD"):  # always set, by the spec
             return None
-        request = WSGIRequest(environ)
+        request = WSGIRequest(wsgi_environ)
         if (
             request.path.startswith(self.static_prefix)
             or not may_be_answered_from_the_cache(request)
