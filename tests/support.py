@@ -492,3 +492,21 @@ def demo_shell(demo_site, script: str) -> str:
     assert ran.returncode == 0, ran.stderr[-3000:]
     lines = ran.stdout.strip().splitlines()
     return lines[-1] if lines else ""  # after anything the start-up prints
+
+
+# The ways a page is taken from readers (parametrised by the page cache's tests). For an
+# article about a case (`about_case`), as those tests make it.
+def unpublish(article):
+    article.unpublish()
+
+
+def make_private(article):
+    from wagtail.models import PageViewRestriction
+
+    PageViewRestriction.objects.create(page=article, restriction_type=PageViewRestriction.LOGIN)
+
+
+def withhold_the_name(article):
+    case = article.about_case
+    case.name_withheld = True
+    case.save_revision().publish()

@@ -7,7 +7,7 @@ import time
 
 import pytest
 from django.test import Client
-from wagtail.models import Locale, PageViewRestriction
+from wagtail.models import Locale
 
 from articles.factories import ArticlePageFactory
 from articles.models import ArticleIndexPage
@@ -17,6 +17,7 @@ from cases.factories import CasePageFactory
 from ifex.core import page_cache
 from ifex.core.factories import stream_data
 from ifex.core.page_cache import CACHE_STATUS_HEADER, VERSION_KEY
+from tests.support import make_private, unpublish, withhold_the_name
 
 pytestmark = pytest.mark.django_db
 
@@ -105,20 +106,6 @@ def test_while_one_request_renders_a_published_change_the_others_get_the_version
     assert "private" in meanwhile["Cache-Control"], "no other cache keeps the version before"
     after = client.get("/")
     assert after[CACHE_STATUS_HEADER] == "hit" and "1,800" in after.content.decode()
-
-
-def unpublish(article):
-    article.unpublish()
-
-
-def make_private(article):
-    PageViewRestriction.objects.create(page=article, restriction_type=PageViewRestriction.LOGIN)
-
-
-def withhold_the_name(article):
-    case = article.about_case
-    case.name_withheld = True
-    case.save_revision().publish()
 
 
 @pytest.mark.parametrize("take_away", [unpublish, make_private, withhold_the_name])

@@ -8,13 +8,13 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import RequestFactory
-from wagtail.models import PageViewRestriction
 
 from articles.factories import ArticlePageFactory
 from cases.factories import CasePageFactory
 from ifex.core.factories import stream_data
 from ifex.core.models import ContentVersion
 from ifex.core.page_cache import CACHE_STATUS_HEADER, PageCacheInFront, known
+from tests.support import make_private, unpublish, withhold_the_name
 
 pytestmark = pytest.mark.django_db
 
@@ -88,20 +88,6 @@ def test_a_page_not_kept_yet_is_rendered_by_django_and_kept(front, article):
     assert first.handled_by_django and first[CACHE_STATUS_HEADER] == "miss"
     second = front(article.url)
     assert not second.handled_by_django and second.content == first.content
-
-
-def unpublish(article):
-    article.unpublish()
-
-
-def make_private(article):
-    PageViewRestriction.objects.create(page=article, restriction_type=PageViewRestriction.LOGIN)
-
-
-def withhold_the_name(article):
-    case = article.about_case
-    case.name_withheld = True
-    case.save_revision().publish()
 
 
 @pytest.mark.parametrize("take_away", [unpublish, make_private, withhold_the_name])
