@@ -358,6 +358,29 @@ def one_of(choices: dict, value: str, column: str):
     return choices[value]
 
 
+def country_code(name: str, country_codes, source_key: str = "") -> str:
+    """The ISO code of a country named `name` in a file, or the row refused with what staff do.
+    (CPJ's names need no source: its mappings are the site's first and only built-in one.)"""
+    code = country_codes(name)
+    if code is not None:
+        return code
+    if not source_key:
+        raise RowRefused(
+            _(
+                "the country “%(name)s” is not a name this site can map to a country: staff "
+                "map it once in Cases › Country names in exports"
+            )
+            % {"name": name}
+        )
+    raise RowRefused(
+        _(
+            "the country “%(name)s” is not a name this site can map to a country: staff "
+            "map it once in Cases › Country names in exports, for the source “%(source)s”"
+        )
+        % {"name": name, "source": source_key}
+    )
+
+
 def cpj_row(cells: dict, today: datetime.date, country_codes) -> Row:
     cells = {column: (value or "").strip() for column, value in cells.items() if column}
     name = cells["fullName"]
@@ -375,15 +398,7 @@ def cpj_row(cells: dict, today: datetime.date, country_codes) -> Row:
     country_name = cells["country"]
     if not country_name:
         raise RowRefused(_("no country"))
-    code = country_codes(country_name)
-    if code is None:
-        raise RowRefused(
-            _(
-                "the country “%(name)s” is not a name this site can map to a country: staff "
-                "map it once in Cases › Country names in exports"
-            )
-            % {"name": country_name}
-        )
+    code = country_code(country_name, country_codes)
     values = {
         "person_name": name,
         "role": one_of(CPJ_ROLES, cells["type"], "type"),
@@ -420,14 +435,20 @@ def read_cpj(text: str) -> tuple[int, list[Row], list[Rejected]]:
         )
     today = timezone.localdate()
     country_codes = functools.cache(lambda name: iso_code_for("cpj", name))
+    return read_rows(reader, lambda cells, number: cpj_row(cells, today, country_codes))
+
+
+def read_rows(reader, make_row) -> tuple[int, list[Row], list[Rejected]]:
+    """Every row of `reader` made by `make_row(cells, number)`, or rejected with the reason it
+    raised; then each row's key: its identity, ranked among rows of the same identity."""
     rows, rejected, read = [], [], 0
     for read, cells in enumerate(reader, start=1):
-        number = read + 1
+        number = read + 1  # the header is line 1, as staff see the file
         if None in cells:
             rejected.append(Rejected(number, _("more cells than the header has columns")))
             continue
         try:
-            row = cpj_row(cells, today, country_codes)
+            row = make_row(cells, number)
         except RowRefused as refusal:
             rejected.append(Rejected(number, str(refusal)))
             continue
@@ -555,15 +576,7 @@ def mapped_row(cells: dict, columns: dict, source_key: str, today, country_codes
     country_name = cell("country")
     if not country_name:
         raise RowRefused(_("no country"))
-    code = country_codes(country_name)
-    if code is None:
-        raise RowRefused(
-            _(
-                "the country “%(name)s” is not a name this site can map to a country: staff "
-                "map it once in Cases › Country names in exports, for the source “%(source)s”"
-            )
-            % {"name": country_name, "source": source_key}
-        )
+    code = country_code(country_name, country_codes, source_key)
     link = cell("source_url")
     if link:
         try:
@@ -630,31 +643,18 @@ def read_mapped(text: str, mapping) -> tuple[int, list[Row], list[Rejected]]:
         )
     today = timezone.localdate()
     country_codes = functools.cache(lambda name: mapped_country_code(mapping.source_key, name))
-    rows, rejected, read = [], [], 0
     identifiers = {}
-    for read, cells in enumerate(reader, start=1):
-        number = read + 1
-        if None in cells:
-            rejected.append(Rejected(number, _("more cells than the header has columns")))
-            continue
-        try:
-            row = mapped_row(cells, columns, mapping.source_key, today, country_codes)
-            if "identifier" in columns and row.group in identifiers:
-                raise RowRefused(
-                    _("its identifier is also row %(number)s's")
-                    % {"number": identifiers[row.group]}
-                )
-        except RowRefused as refusal:
-            rejected.append(Rejected(number, str(refusal)))
-            continue
+
+    def make_row(cells, number):
+        row = mapped_row(cells, columns, mapping.source_key, today, country_codes)
+        if "identifier" in columns and row.group in identifiers:
+            raise RowRefused(
+                _("its identifier is also row %(number)s's") % {"number": identifiers[row.group]}
+            )
         identifiers[row.group] = number
-        row.number = number
-        rows.append(row)
-    rank = defaultdict(int)
-    for row in rows:
-        rank[row.detail] += 1
-        row.key = digest(row.detail, str(rank[row.detail]))
-    return read, rows, rejected
+        return row
+
+    return read_rows(reader, make_row)
 
 
 def source_and_reader(source_key: str):
