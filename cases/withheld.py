@@ -459,10 +459,31 @@ def withhold_in_every_language(case, lifting: bool) -> None:
     if not case.name_withheld:
         return
     translations_of(case).filter(name_withheld=False).update(name_withheld=True)
+    move_translations_off_addresses_naming(case)
     remove_addresses_naming(case)
     delete_renditions_naming(case)
     transaction.on_commit(lambda: remove_addresses_naming(case))
     transaction.on_commit(lambda: index_again_pages_about(case))
+
+
+def move_translations_off_addresses_naming(case) -> None:
+    """Wagtail keeps an alias's own slug when its original's changes, and a translation keeps
+    its own until it is translated again: one whose address carries the name takes the case's,
+    which withholding required to be free of it. Moved in place, so no redirect is made from
+    the address that names the person."""
+    from wagtail.models import Page
+
+    name = withheld_name_of(case)
+    if not name or name.in_address(case.slug):
+        return
+    for other in translations_of(case).only("pk", "slug", "path", "depth"):
+        if not name.in_address(other.slug):
+            continue
+        parent = other.get_parent()
+        slug = case.slug
+        if parent.get_children().filter(slug=slug).exclude(pk=other.pk).exists():
+            slug = f"{case.slug}-{other.pk}"
+        Page.objects.filter(pk=other.pk).update(slug=slug, url_path=f"{parent.url_path}{slug}/")
 
 
 def delete_renditions_naming(case) -> None:

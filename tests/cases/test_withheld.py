@@ -28,6 +28,7 @@ from cases.factories import CasePageFactory
 from cases.models import CasePage, CaseReport, CaseStatusEvent
 from cases.withheld import WithheldName
 from tests.support import WITHHELD_NAME as NAME
+from tests.support import translated
 
 pytestmark = pytest.mark.django_db
 
@@ -349,6 +350,28 @@ def test_withholding_with_a_new_slug_leaves_no_address_naming_the_person(
     assert client.get("/cases/zorbane-quillfeather/").status_code == 404
     assert client.get("/cases/reporter-attacked/").status_code == 200
     assert_no_trace({"sitemap": client.get("/sitemap.xml").content.decode()}, "Quillfeather")
+
+
+def test_withholding_takes_the_name_out_of_every_language_s_address(
+    client, case_index, mexico, django_capture_on_commit_callbacks
+):
+    """Wagtail keeps an alias's own slug when its original changes, and a translation keeps
+    its slug until it is translated again: each would still answer at the person's name."""
+    case = CasePageFactory(
+        parent=case_index, title=NAME, slug="zorbane-quillfeather", person_name=NAME, country=mexico
+    )
+    translated(case, "es")
+    case.copy_for_translation(Locale.objects.get(language_code="fr"), True, alias=True)
+    case.title, case.slug, case.name_withheld = "Reporter attacked", "reporter-attacked", True
+    with django_capture_on_commit_callbacks(execute=True):
+        case.save_revision().publish()
+
+    for language in ("fr", "es"):
+        assert client.get(f"/{language}/cases/zorbane-quillfeather/").status_code == 404
+        assert client.get(f"/{language}/cases/reporter-attacked/").status_code == 200
+    assert not Redirect.objects.filter(old_path__icontains="quillfeather").exists()
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert_no_trace({"sitemap": sitemap}, "Quillfeather")
 
 
 def test_staff_are_told_the_old_address_no_longer_leads_to_the_case(
