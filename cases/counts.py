@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ifex.core.languages import name_in_readers_language
-from ifex.core.page_cache import kept_until_content_changes
+from ifex.core.shared_parts import kept_until_content_changes
 
 from .choices import UNKNOWN_STATUSES, DeathType, Motive, Role, Status
 from .sources import source_of

@@ -821,7 +821,7 @@ def withheld_ties() -> dict[int, tuple[str, ...]]:
     names to keep out of it. The withheld names are kept by each worker until a case is saved
     (no query on most requests, none at all when no name is withheld); the pages about them are
     read once per content version."""
-    from ifex.core.page_cache import kept_until_content_changes
+    from ifex.core.shared_parts import kept_until_content_changes
 
     names_of = withheld_names()
     if not names_of:

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, CSRF and users: a cached page costs none of them (ifex/core/page_cache.py).
     "ifex.core.page_cache.PageCacheMiddleware",
+    # What pages share is then served from each worker's memory (ifex/core/shared_parts.py).
+    "ifex.core.shared_parts.VersionCheckedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
