@@ -7,7 +7,8 @@ from urllib.parse import quote
 
 from playwright.sync_api import expect
 
-from tests.browser.test_staff import StaffMember, staff  # noqa: F401
+from tests.browser.test_pages import BLOCKING_IMPACTS, describe
+from tests.browser.test_staff import StaffMember, axe, staff  # noqa: F401
 from tests.support import demo_shell, fetch
 
 FRENCH_EDITOR = "french-editor"
@@ -16,7 +17,7 @@ TRANSLATOR = "arabic-translator"
 PASSWORD = "language-editor-passphrase-4"
 
 
-def make_editor(demo_site, username, language="en"):
+def make_editor(demo_site, username, language="en", groups=("Editors",)):
     """An editor of their own on the demo site's database, working in `language`: the
     journeys change their account's language, which no other journey's demo user should
     inherit."""
@@ -29,7 +30,7 @@ User.objects.filter(username={username!r}).delete()
 editor = User.objects.create_user(
     {username!r}, "{username}@example.org", {PASSWORD!r}, first_name="Nour", last_name="Haddad"
 )
-editor.groups.add(Group.objects.get(name="Editors"))
+editor.groups.add(*Group.objects.filter(name__in={list(groups)!r}))
 profile = UserProfile.get_for_user(editor)
 profile.preferred_language = {language!r}
 profile.save()
@@ -80,14 +81,67 @@ def test_an_editor_works_in_a_french_admin_and_finds_nepal_once(
         editor.context.close()
 
 
+# An English article sent for translation into Arabic, not yet translated: the translation
+# editor's page. And the case section, for the new case form.
+AN_ARTICLE_BEING_TRANSLATED = """
+from wagtail.models import Locale
+from wagtail_localize.models import Translation, TranslationSource
+from articles.factories import ArticlePageFactory
+from articles.models import ArticleIndexPage, ArticlePage
+from cases.models import CaseIndexPage
+ArticlePage.objects.filter(slug="printing-house-closed-in-tbilisi").delete()
+article = ArticlePageFactory(
+    parent=ArticleIndexPage.objects.get(locale__language_code="en"),
+    title="Printing house closed in Tbilisi",
+    slug="printing-house-closed-in-tbilisi",
+)
+article.save_revision().publish()
+arabic = Locale.objects.get(language_code="ar")
+source, _created = TranslationSource.get_or_create_from_instance(article)
+Translation.objects.get_or_create(source=source, target_locale=arabic)
+translation, _created = source.create_or_update_translation(
+    arabic, publish=False, copy_parent_pages=True, fallback=True
+)
+print(CaseIndexPage.objects.get(locale__language_code="en").pk, translation.pk)
+"""
+# wagtail-localize's own markup, which the project does not render and cannot name or colour:
+# its PO file upload input has no label (axe "label"), and the field headings of its segments
+# are teal on white, 2.67:1 (axe "color-contrast"). Each is allowed on its editor only.
+LOCALIZE_OWN = {"label": '<input type="file" name="file"', "color-contrast": "<h3 "}
+
+
+def blocking_violations(page, allowed=None):
+    allowed = allowed or {}
+    violations = axe.run(page).response["violations"]
+    return [
+        violation
+        for violation in violations
+        if violation["impact"] in BLOCKING_IMPACTS
+        and not (
+            violation["id"] in allowed
+            and all(
+                node["html"].startswith(allowed[violation["id"]]) for node in violation["nodes"]
+            )
+        )
+    ]
+
+
 def test_the_arabic_admin_reads_right_to_left_and_passes_axe_on_a_phone_and_a_desk(
     browser, demo_site, screenshots_dir
 ):
-    make_editor(demo_site, ARABIC_EDITOR, "ar")
+    case_index, translation = demo_shell(demo_site, AN_ARTICLE_BEING_TRANSLATED).split()
+    make_editor(demo_site, ARABIC_EDITOR, "ar", groups=("Editors", "Campaign staff"))
     admin_screenshots = screenshots_dir / "admin"
     admin_screenshots.mkdir(exist_ok=True)
     editor = StaffMember(browser, demo_site.base, ARABIC_EDITOR, PASSWORD, admin_screenshots)
     page = editor.page
+    screens = {
+        "case-form": f"/admin/pages/add/cases/casepage/{case_index}/",
+        "figures": "/admin/snippets/campaigns/impunityfigure/",
+        "record": "/admin/snippets/campaigns/figurepublication/",
+        "site-settings": "/admin/settings/core/sitesettings/",
+        "translation-editor": f"/admin/pages/{translation}/edit/",
+    }
     try:
         for width, height in ((1400, 1000), (375, 800)):
             page.set_viewport_size({"width": width, "height": height})
@@ -98,6 +152,14 @@ def test_the_arabic_admin_reads_right_to_left_and_passes_axe_on_a_phone_and_a_de
             expect(page.locator("label[for=id_teaser]")).to_contain_text("المقتطف")
             editor.assert_form_is_accessible()
             editor.shot(f"arabic-article-form-{width}")
+            for name, address in screens.items():
+                page.goto(demo_site.base + address)
+                expect(page.locator("html")).to_have_attribute("dir", "rtl")
+                page.wait_for_load_state("networkidle")  # the translation editor is drawn by JS
+                allowed = LOCALIZE_OWN if name == "translation-editor" else None
+                blocking = blocking_violations(page, allowed)
+                assert not blocking, f"{name} at {width}px:\n{describe(blocking)}"
+                editor.shot(f"arabic-{name}-{width}")
         assert not editor.problems, "\n".join(editor.problems)
     finally:
         editor.context.close()
