@@ -349,6 +349,9 @@ OTP_TOTP_ISSUER = env_str("SITE_NAME", "IFEX No Impunity")
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "IFEX No Impunity")
 WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAIL_I18N_ENABLED = True
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {"WIDGET": "ifex.core.rich_text.LabelledDraftailRichTextArea"},
+}
 # A translation made with wagtail-localize is a draft until its translator publishes it:
 # wagtail-localize would otherwise publish it at once, the source's words standing in for those
 # not yet translated.
