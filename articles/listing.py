@@ -9,8 +9,8 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from ifex.core.models import Country, Topic
-from ifex.core.page_cache import kept_until_content_changes
 from ifex.core.pages import SitePageQuerySet, as_instances
+from ifex.core.shared_parts import kept_until_content_changes
 
 
 class NewsPageQuerySet(SitePageQuerySet):

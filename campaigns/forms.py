@@ -1,8 +1,11 @@
 import json
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel
+
+from cases.sources import counted_source_choices
 
 # Wagtail's own rules controller shows a figure's fields for the kind chosen.
 KIND_RULES_ATTRS = {"data-controller": "w-rules", "data-action": "change->w-rules#resolve"}
@@ -21,6 +24,22 @@ def kind_field_panels(fields_by_kind):
 class ImpunityFigureForm(WagtailAdminModelForm):
     """What a figure must have to be published depends on its kind, so it cannot be declared
     on the fields; like Wagtail's own required fields, it is not asked of a draft."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "cases_source" in self.fields:
+            # Read at each form: staff add sources by saving a column mapping.
+            choices = counted_source_choices()
+            current = self.instance.cases_source
+            if current and current not in dict(choices):
+                choices.append((current, current))
+            field = self.fields["cases_source"]
+            self.fields["cases_source"] = forms.ChoiceField(
+                label=field.label,
+                help_text=field.help_text,
+                required=False,
+                choices=[("", "---------"), *choices],
+            )
 
     def clean(self):
         data = super().clean()

@@ -24,7 +24,7 @@ from wagtail.search import index
 from cases.choices import DeathType, Role, Status
 from cases.counts import MEASURES as CASE_MEASURES
 from cases.counts import MOTIVE_CLASSES, CaseCount
-from cases.sources import source_choices
+from cases.sources import counted_source_choices
 from ifex.core.languages import active_locale_id
 from ifex.core.models import BasePage, Organisation
 
@@ -212,9 +212,9 @@ class ImpunityFigure(
         blank=True,
         help_text=_("A year, such as 2022: with the year above, a window of years."),
     )
-    cases_source = models.CharField(
-        _("only from this source's record"), max_length=20, choices=source_choices(), blank=True
-    )
+    # A built-in source's key or a column mapping's ("mapping-<id>"): the choices are the sources
+    # the site's cases come from, which staff add (cases.sources.counted_source_choices).
+    cases_source = models.CharField(_("only from this source's record"), max_length=20, blank=True)
     cases_motives = models.CharField(
         _("only of these motives"), max_length=30, choices=MOTIVE_CLASSES, blank=True
     )
@@ -301,6 +301,10 @@ class ImpunityFigure(
         if self.as_of and self.as_of > timezone.localdate():
             errors["as_of"] = _(
                 "The “as of” date cannot be in the future: give the date the figure was true on."
+            )
+        if self.cases_source and self.cases_source not in dict(counted_source_choices()):
+            errors["cases_source"] = _(
+                "The site has no cases from this source: choose one the cases come from."
             )
         if errors:
             raise ValidationError(errors)

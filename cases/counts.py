@@ -4,16 +4,17 @@ how many ended in complete impunity out of those whose judicial status is known,
 out of 10. A case translated into other languages counts once."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ifex.core.languages import name_in_readers_language
-from ifex.core.page_cache import kept_until_content_changes
+from ifex.core.shared_parts import kept_until_content_changes
 
 from .choices import UNKNOWN_STATUSES, DeathType, Motive, Role, Status
-from .sources import SOURCES
+from .sources import source_of
 
 MEASURES = [
     ("count", gettext_lazy("How many cases")),
@@ -50,10 +51,14 @@ class CaseCount:
     death_type: str = ""
     status: str = ""
 
+    @cached_property
+    def counted_source(self):
+        return source_of(self.source)
+
     @property
     def source_name(self):
-        if self.source in SOURCES:
-            return SOURCES[self.source].name
+        if self.counted_source is not None:
+            return self.counted_source.shown_name
         return gettext_lazy("This site's case records")
 
     def numbers(self) -> dict:
@@ -90,7 +95,8 @@ class CaseCount:
             cases = cases.filter(role=self.role)
         if self.source:
             # The cases of this source's record: imported from it (translations included).
-            cases = cases.filter(source_name=SOURCES[self.source].name)
+            imported = CasePage.objects.filter(imported__source=self.source)
+            cases = cases.filter(translation_key__in=imported.values("translation_key"))
         if self.motives:
             cases = cases.filter(motive__in=MOTIVES_OF_CLASS[self.motives])
         if self.death_type:
@@ -125,7 +131,7 @@ class CaseCount:
 
     def which_cases(self) -> str:
         which = [_("published cases on this site")]
-        if self.source in SOURCES:
+        if self.counted_source is not None:
             which.append(_("from the record of %(source)s") % {"source": self.source_name})
         if self.role:
             which.append(_("of a %(role)s") % {"role": Role(self.role).label.lower()})
@@ -179,7 +185,7 @@ class CaseCount:
             ) % {"cases": cases}
         else:
             note = _("Counted by this site: every one of the %(cases)s.") % {"cases": cases}
-        if self.source in SOURCES and numbers["exported_on"]:
+        if self.counted_source is not None and numbers["exported_on"]:
             note += " " + _("Source: %(source)s, export of %(date)s.") % {
                 "source": self.source_name,
                 "date": numbers["exported_on"].isoformat(),

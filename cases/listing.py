@@ -5,8 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ifex.core.listing import FilterSelect, PlaceAndYearFilterForm
-from ifex.core.page_cache import kept_until_content_changes
 from ifex.core.pages import SitePageQuerySet, with_alias_locale
+from ifex.core.shared_parts import kept_until_content_changes
 
 from .choices import DeathType, Motive, Role, Status
 

@@ -22,8 +22,8 @@ from wagtail_localize.fields import SynchronizedField
 from ifex.core.alerts import AlertEntry, AlertTerms
 from ifex.core.listing import build_listing
 from ifex.core.models import BasePage
-from ifex.core.page_cache import kept_until_content_changes
 from ifex.core.pages import specific_pages
+from ifex.core.shared_parts import kept_until_content_changes
 
 from . import withheld
 from .charts import case_charts

@@ -17,11 +17,13 @@ import contextvars
 import copy
 import hashlib
 import html
+import json
 import re
 import unicodedata
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 # Both name particles and common words in English, French, Spanish or a Latin transliteration of
@@ -484,6 +486,37 @@ def move_translations_off_addresses_naming(case) -> None:
         if parent.get_children().filter(slug=slug).exclude(pk=other.pk).exists():
             slug = f"{case.slug}-{other.pk}"
         Page.objects.filter(pk=other.pk).update(slug=slug, url_path=f"{parent.url_path}{slug}/")
+    take_the_name_out_of_stored_addresses(name, case)
+
+
+def take_the_name_out_of_stored_addresses(name: WithheldName, case) -> None:
+    """What could be published later keeps each language's address as it is now: the stored
+    revisions of the case and its translations (a translator's draft, one staff restore or
+    schedule) and wagtail-localize's copy of the original, from which its editor publishes a
+    translation until the next sync. The rest of an older revision is left as it was: staff
+    alone read revisions, and a case's person's name is theirs to know."""
+    from wagtail.models import Revision
+    from wagtail_localize.models import TranslationSource
+
+    pages = type(case).objects.filter(translation_key=case.translation_key)
+    addresses = {
+        pk: (slug, url_path) for pk, slug, url_path in pages.values_list("pk", "slug", "url_path")
+    }
+    revisions = Revision.page_revisions.filter(object_id__in=[str(pk) for pk in addresses])
+    for revision in revisions.only("object_id", "content"):
+        if name.in_address(revision.content.get("slug")):
+            slug, url_path = addresses[int(revision.object_id)]
+            revision.content.update(slug=slug, url_path=url_path)
+            revision.save(update_fields=["content"])
+    by_locale = dict(pages.values_list("locale_id", "pk"))
+    for source in TranslationSource.objects.filter(object_id=case.translation_key):
+        content = json.loads(source.content_json)
+        if name.in_address(content.get("slug")) and source.locale_id in by_locale:
+            slug, url_path = addresses[by_locale[source.locale_id]]
+            content.update(slug=slug, url_path=url_path)
+            TranslationSource.objects.filter(pk=source.pk).update(
+                content_json=json.dumps(content, cls=DjangoJSONEncoder)
+            )
 
 
 def delete_renditions_naming(case) -> None:
@@ -788,7 +821,7 @@ def withheld_ties() -> dict[int, tuple[str, ...]]:
     names to keep out of it. The withheld names are kept by each worker until a case is saved
     (no query on most requests, none at all when no name is withheld); the pages about them are
     read once per content version."""
-    from ifex.core.page_cache import kept_until_content_changes
+    from ifex.core.shared_parts import kept_until_content_changes
 
     names_of = withheld_names()
     if not names_of:

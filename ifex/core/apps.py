@@ -18,6 +18,7 @@ class CoreConfig(AppConfig):
             languages,
             renditions,
             review_mail,
+            shared_parts,
             subscription_admin,
             translations,
         )
@@ -37,6 +38,7 @@ class CoreConfig(AppConfig):
         languages.connect()
         translations.connect()
         review_mail.connect()
+        shared_parts.connect()
         alerts.connect()
         subscription_admin.connect()
         # Privacy first: a page made private must leave the cache with the change.

@@ -23,6 +23,7 @@ from .models import Country
 from .page_cache import current_version, model_version_key
 from .pages import specific_pages
 from .renditions import CARD_RENDITION_SPECS, read_renditions
+from .shared_parts import remember, remembered_many
 
 logger = logging.getLogger(__name__)
 
@@ -66,13 +67,16 @@ def render_cards(items, context) -> str:
         return ""
     keys = [card_key(item) for item in items]
     version_keys = borrowed_version_keys()
-    try:
-        found = cache.get_many([*version_keys, *keys])
-    except Exception as error:  # a broken cache means cards drawn every time, never an error
-        logger.warning("card cache unavailable: %s", error)
-        found = {}
-    versions = tuple(current_version(key, found.get(key)) for key in version_keys)
-    if None in versions:
+    # This worker's memory first (shared_parts): most requests read no card from the cache.
+    versions, in_memory = remembered_many(keys, version_keys)
+    found = {key: (versions, html) for key, html in in_memory.items()}
+    if len(found) < len(keys):
+        try:
+            found.update(cache.get_many([*version_keys, *(k for k in keys if k not in found)]))
+        except Exception as error:  # a broken cache means cards drawn every time, never an error
+            logger.warning("card cache unavailable: %s", error)
+        versions = tuple(current_version(key, found.get(key)) for key in version_keys)
+    if None in (versions or (None,)):
         versions = None  # which cards are current is unknown: all are drawn
     template = context.template.engine.get_template(CARD_TEMPLATE)
     is_kept = [
@@ -87,6 +91,8 @@ def render_cards(items, context) -> str:
     for item, key, kept in zip(items, keys, is_kept, strict=True):
         if kept:
             drawn.append(found[key][1])
+            if key not in in_memory:
+                remember(key, versions, found[key][1])
             continue
         item = whole.get(item.pk)
         if item is None:
@@ -97,6 +103,7 @@ def render_cards(items, context) -> str:
         drawn.append(html)
         if versions is not None:
             new[key] = (versions, html)
+            remember(key, versions, html)
     if new:
         try:
             cache.set_many(new, settings.FRAGMENT_CACHE_SECONDS)

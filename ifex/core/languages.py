@@ -22,10 +22,10 @@ from .page_cache import (
     LANGUAGE_HOMES_VERSION,
     kept_by_worker,
     kept_in_cache,
-    kept_until_content_changes,
     kept_until_saved,
     replace_version,
 )
+from .shared_parts import kept_until_content_changes
 
 # Open Graph names a language with its territory.
 OPEN_GRAPH_LOCALES = {"en": "en_GB", "fr": "fr_FR", "es": "es_ES", "ar": "ar_AR"}

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .languages import active_locale_id, one_per_translation
 from .models import Country, Region, Topic
-from .page_cache import kept_until_content_changes, kept_until_saved, not_kept
+from .page_cache import kept_until_saved, not_kept
+from .shared_parts import kept_until_content_changes
 
 PER_PAGE = 12
 

@@ -13,7 +13,8 @@ from wagtail.models import Page, PageManager, PageViewRestriction, Site
 from wagtail.query import PageQuerySet
 
 from .languages import active_locale_id, default_locale_id, language_root, live_translation_rows
-from .page_cache import kept_until_content_changes, kept_until_saved
+from .page_cache import kept_until_saved
+from .shared_parts import kept_until_content_changes
 
 RESTRICTED_PATHS_KEY = "restricted_paths"
 

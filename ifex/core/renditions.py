@@ -18,6 +18,9 @@ from wagtail.images import get_image_model
 from wagtail.images.models import Filter
 from wagtail.models import ReferenceIndex
 
+from .page_cache import model_version_key
+from .shared_parts import remember, remembered_many
+
 HERO_WIDTHS = (480, 800, 1200, 1600)
 CARD_SIZES = ("400x225", "800x450")
 FORMATS = ("avif", "webp", "jpeg")
@@ -71,7 +74,15 @@ def read_renditions(images, specs=PUBLIC_RENDITION_SPECS):
             shown.image = image  # its alt text is this image's (Wagtail does the same)
             found[id(image)].append(shown)
 
-    cached = rendition_model.cache_backend.get_many(list(wanted))
+    # This worker's memory first (shared_parts), then Wagtail's rendition cache. What neither
+    # holds is not remembered as missing: a tag makes it, or the background worker.
+    versions, cached = remembered_many(list(wanted), [model_version_key(type(images[0]))])
+    missing = [key for key in wanted if key not in cached]
+    if missing:
+        from_cache = rendition_model.cache_backend.get_many(missing)
+        for key, rendition in from_cache.items():
+            remember(key, versions, rendition)
+        cached.update(from_cache)
     for key, rendition in cached.items():
         keep(key, rendition)
     missed = {

@@ -15,8 +15,8 @@ from django.db.models import Model, Q
 from wagtail.models import Page
 
 from .languages import active_locale_id
-from .page_cache import kept_until_content_changes
 from .pages import SitePageQuerySet
+from .shared_parts import kept_until_content_changes
 
 MAX_QUERY_LENGTH = 200
 WORD = re.compile(r"\w", re.UNICODE)

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, CSRF and users: a cached page costs none of them (ifex/core/page_cache.py).
     "ifex.core.page_cache.PageCacheMiddleware",
+    # What pages share is then served from each worker's memory (ifex/core/shared_parts.py).
+    "ifex.core.shared_parts.VersionCheckedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -347,6 +349,9 @@ OTP_TOTP_ISSUER = env_str("SITE_NAME", "IFEX No Impunity")
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "IFEX No Impunity")
 WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAIL_I18N_ENABLED = True
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {"WIDGET": "ifex.core.rich_text.LabelledDraftailRichTextArea"},
+}
 # A translation made with wagtail-localize is a draft until its translator publishes it:
 # wagtail-localize would otherwise publish it at once, the source's words standing in for those
 # not yet translated.

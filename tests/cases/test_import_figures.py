@@ -5,12 +5,14 @@ method note says what was counted, from which source and export; a newer export 
 figure and its public record."""
 
 import csv
+import io
 
 import pytest
 
 from campaigns.factories import ImpunityFigureFactory
 from campaigns.models import FigurePublication, ImpunityFigure
 from cases.choices import DeathType
+from cases.models import CasePage
 from tests.cases.test_import import NEWER_EXPORT, SAMPLE, export_file, import_cases
 from tests.support import export_row
 
@@ -120,7 +122,6 @@ def test_aliases_in_every_language_count_once(case_index, home, people):
     still counted once, in every language's figure."""
     from wagtail.models import Locale
 
-    from cases.models import CasePage
     from tests.support import translated
 
     for language in ("fr", "es", "ar"):
@@ -133,3 +134,62 @@ def test_aliases_in_every_language_count_once(case_index, home, people):
     french = figure.copy_for_translation(Locale.objects.get(language_code="fr"))
     french.save()
     assert french.display_value == str(expected)
+
+
+def test_a_mapped_source_is_a_choice_named_for_staff_and_its_figure_counts_its_own_cases(
+    case_index, client, login_as, tmp_path
+):
+    """A figure "by source" offers every source the cases come from: CPJ (named in the staff's
+    language) and each column mapping's source (as staff named it), and counts only its cases."""
+    from django.urls import reverse
+
+    from tests.articles.test_pickers import working_in
+    from tests.cases.test_import_mapping import import_mapped, monitor_file, saved_mapping
+
+    import_cases(SAMPLE)  # CPJ's cases are on the site too: the mapped figure leaves them out
+    mapping = saved_mapping()
+    import_mapped(tmp_path, monitor_file())
+    rows = list(csv.DictReader(io.StringIO(monitor_file().decode())))
+    importable = [
+        row
+        for row in rows
+        if row["Profession"].casefold() in ("journalist", "media-worker")
+        and row["Nation"] != "Atlantis"
+    ]
+    since_2016 = [row for row in importable if int(row["Date of death"][:4]) >= 2016]
+    assert 0 < len(since_2016) < len(importable)
+
+    working_in(login_as("campaigner"), "fr")
+    url = reverse("wagtailsnippets_campaigns_impunityfigure:add")
+    html = client.get(url).content.decode()
+    assert '<option value="cpj">Comité pour la protection des journalistes</option>' in html
+    assert (
+        f'<option value="{mapping.source_key}">Demo Monitor of Killed Journalists</option>'
+    ) in html
+    response = client.post(
+        url,
+        {
+            "name": "Killed, by the monitor",
+            "kind": "cases",
+            "cases_measure": "count",
+            "cases_since": "2016",
+            "cases_source": mapping.source_key,
+            "sentence": "killed.",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    figure = ImpunityFigure.objects.get(name="Killed, by the monitor")
+    assert figure.display_value == str(len(since_2016))
+    note = figure.display_method_note
+    assert "from the record of Demo Monitor of Killed Journalists" in note
+    assert note.endswith("Source: Demo Monitor of Killed Journalists, export of 2026-06-01.")
+    assert figure.display_source_name == "Demo Monitor of Killed Journalists"
+
+    # The same by CPJ's record: the mapped cases left out, the export date CPJ's.
+    cpj = computed("count", cases_since=2016, cases_source="cpj")
+    assert cpj.display_value == str(
+        CasePage.objects.filter(imported__source="cpj", attacked_on__year__gte=2016).count()
+    )
+    assert cpj.display_method_note.endswith(
+        "Source: Committee to Protect Journalists, export of 2026-06-01."
+    )

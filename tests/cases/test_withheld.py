@@ -374,6 +374,45 @@ def test_withholding_takes_the_name_out_of_every_language_s_address(
     assert_no_trace({"sitemap": sitemap}, "Quillfeather")
 
 
+def test_no_translation_s_draft_nor_its_next_publish_brings_the_name_back_into_the_address(
+    client, case_index, mexico, django_capture_on_commit_callbacks
+):
+    """What a translator publishes next after the withholding: the draft Wagtail keeps (the
+    latest revision, which the live page was moved past), and what wagtail-localize's editor
+    publishes (the original as it was when last sent for translation). Neither may carry the
+    name into the address, nor be refused because it does."""
+    case = CasePageFactory(
+        parent=case_index, title=NAME, slug="zorbane-quillfeather", person_name=NAME, country=mexico
+    )
+    translate(case, "fr", {NAME: "Journaliste"})
+    spanish = translated(case, "es", title="Periodista")
+    spanish.teaser = "Un borrador del traductor."
+    spanish.save_revision()  # a draft, newer than the live page
+    case.title, case.slug, case.name_withheld = "Reporter attacked", "reporter-attacked", True
+    with django_capture_on_commit_callbacks(execute=True):
+        case.save_revision().publish()
+
+    name = WithheldName(NAME)
+    for language in ("fr", "es"):
+        page = CasePage.objects.get(
+            translation_key=case.translation_key, locale__language_code=language
+        )
+        draft = page.get_latest_revision()
+        assert not name.in_address(draft.content["slug"]), language
+        assert not name.in_address(draft.content["url_path"]), language
+        with django_capture_on_commit_callbacks(execute=True):
+            draft.publish()
+    assert "Un borrador" in client.get("/es/cases/reporter-attacked/").content.decode()
+
+    source = TranslationSource.objects.get(object_id=case.translation_key)
+    with django_capture_on_commit_callbacks(execute=True):
+        Translation.objects.get(source=source, target_locale__language_code="fr").save_target()
+    for language in ("fr", "es"):
+        assert client.get(f"/{language}/cases/zorbane-quillfeather/").status_code == 404
+        assert client.get(f"/{language}/cases/reporter-attacked/").status_code == 200
+    assert not Redirect.objects.filter(old_path__icontains="quillfeather").exists()
+
+
 def test_staff_are_told_the_old_address_no_longer_leads_to_the_case(
     client, admin_client, case_index, mexico, django_capture_on_commit_callbacks
 ):

@@ -102,3 +102,15 @@ def test_the_case_form_reads_in_the_staff_member_s_language(
     for word in words:
         assert word in form, word
     assert "Date of the attack" not in form and "Withhold the name" not in form
+
+
+def test_a_rich_text_field_is_named_by_its_label_for_screen_readers(client, staff_in, case_index):
+    """Wagtail leaves the editable area of a rich text field unnamed (axe's
+    aria-input-field-name, in the browser: tests/browser/test_staff_languages.py)."""
+    staff_in("ar")
+    response = client.get(f"/admin/pages/add/cases/casepage/{case_index.pk}/")
+    form = response.content.decode()
+    options = re.search(r'<input[^>]*name="summary"[^>]*data-w-init-detail-value="([^"]*)"', form)
+    assert options, "the case summary's rich text editor"
+    labelled_by = json.loads(options.group(1).replace("&quot;", '"'))["ariaLabelledBy"]
+    assert re.search(rf'<label[^>]*id="{labelled_by}"', form), labelled_by
