@@ -226,7 +226,9 @@ def test_a_dead_redis_sends_every_reader_to_django_and_never_a_500(front, articl
 
 
 def test_with_redis_a_hit_is_answered_in_front_and_a_refused_write_serves_nothing_taken_away(
-    front, article_index, redis_cache  # noqa: F811
+    front,
+    article_index,
+    redis_cache,  # noqa: F811
 ):
     from ifex.core.page_cache import PAGE_KEY_PREFIX
 
