@@ -58,13 +58,14 @@ PAGES = [
     ("home page", "/"),
     ("campaign page", "/campaigns/no-impunity/"),
     ("article index, page 1", "/articles/"),
-    ("article index, last page", "/articles/?page=99999"),
+    ("article index, last page", "/articles/?page=99999"),  # measured where it shows (below)
     ("article", "/articles/action-plan-or-inaction-plan/"),
     ("statement, 94 signatories", "/statements/global-magnitsky-sanctions/"),
     ("search, common word", "/search/?q=journalist"),
     ("feed, filtered", "/articles/feed/?country=ph"),
     ("case index", "/cases/"),
 ]
+PAGES_ASKED = list(PAGES)
 # Issue 26's targets, in % of the ceiling measured beside each page.
 EDGE_TARGET = 80.0
 CACHED_TARGET = 50.0
@@ -122,8 +123,9 @@ end
 """
 
 # In-process, per page: the SQL of each state, and the page's bytes for the ceiling.
-QUERY_COUNTS = """
+QUERY_COUNTS = r"""
 import json
+import re
 from pathlib import Path
 from django.core.cache import cache
 from django.db import connection, reset_queries
@@ -139,6 +141,14 @@ def counted(client, path):
     return len(queries), response
 
 client, counts, ceiling = Client(), {}, {}
+# A number past the last page shows the last page, answered and not kept (each such number would
+# be an entry of its own): the last page is measured at its own address, the one readers page to.
+for number, (name, path) in enumerate(PAGES):
+    if "page=99999" in path:
+        older = re.search(r'rel="prev" href="\?page=(\d+)"', client.get(path).content.decode())
+        last = f"?page={int(older.group(1)) + 1}" if older else ""
+        PAGES[number] = (name, "/articles/" + last)
+print("PAGES " + json.dumps(PAGES))
 for number, (name, path) in enumerate(PAGES):
     client.get(path)
     cached, response = counted(client, path)
@@ -384,10 +394,11 @@ def query_counts(env) -> dict:
     """SQL queries per page in each state; the pages' bytes go to the ceiling's folder."""
     shutil.rmtree(CEILING_DIR, ignore_errors=True)
     CEILING_DIR.mkdir(parents=True)
-    code = f"PAGES = {PAGES!r}\nCEILING_DIR = {str(CEILING_DIR)!r}\n{QUERY_COUNTS}"
+    code = f"PAGES = {PAGES_ASKED!r}\nCEILING_DIR = {str(CEILING_DIR)!r}\n{QUERY_COUNTS}"
     output = run(
         [sys.executable, "manage.py", "shell", "-c", code], env, capture_output=True, text=True
     ).stdout
+    PAGES[:] = [tuple(page) for page in json.loads(re.search(r"^PAGES (.*)$", output, re.M)[1])]
     return json.loads(re.search(r"^COUNTS (.*)$", output, re.M).group(1))
 
 
@@ -848,13 +859,14 @@ def sections_main(sections: list[str], only_pages: list[str]) -> int:
     if unknown:
         print(f"ifex: unknown bench sections {unknown}; choose among {', '.join(SECTIONS)}")
         return 2
-    pages = [page for page in PAGES if not only_pages or any(w in page[0] for w in only_pages)]
+    chosen = [name for name, _ in PAGES if not only_pages or any(w in name for w in only_pages)]
     with section_environment("ifex_bench_sections") as env:
         redis = start_redis(env)
         try:
             run([sys.executable, "-m", "ifex.prepare"], env)
             run([sys.executable, "manage.py", "shell", "-c", ANALYZE], env)
             counts = query_counts(env)
+            pages = [page for page in PAGES if page[0] in chosen]
             lines, verdicts = [], []
             with ceiling_server(env) as ceiling:
                 if "cached" in sections or "publishing" in sections:
