@@ -42,6 +42,7 @@ import re
 import unicodedata
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pycountry
@@ -178,20 +179,42 @@ class Update:
     back_in_export: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class KnownCase:
+    """What the review needs of each case the source's earlier exports made: little, as a
+    newer export of the real record lists thousands (see `review`)."""
+
+    pk: int
+    case_id: int
+    key: str
+    group: str
+    missing_from_export_on: datetime.date | None
+
+
 @dataclass
 class Review:
+    """What importing a file would do. It holds the file, not its rows: the rows to write are
+    read again from it (`rows`), so that the memory an import takes does not grow with the file.
+    Updates (a case the file changes, or one with a conflict) are held whole."""
+
     source: Source
     exported_on: datetime.date
+    data: bytes = b""
+    read: object = None  # read(data): each row of the file in turn, or its rejection
     rows_read: int = 0
-    new: list = field(default_factory=list)
-    changed: list = field(default_factory=list)
-    unchanged: list = field(default_factory=list)
+    new: list = field(default_factory=list)  # the new rows' numbers, in the file's order
+    held: dict = field(default_factory=dict)  # new row's number: the withheld case it may be
+    changed: list = field(default_factory=list)  # Update
+    unchanged: int = 0
+    # Unchanged cases whose import record needs more than the export's date: Update.
+    unchanged_to_remember: list = field(default_factory=list)
+    seen_again: list = field(default_factory=list)  # ImportedCase pks: a newer export's date
     rejected: list = field(default_factory=list)
-    missing: list = field(default_factory=list)  # ImportedCase newly absent from the export
+    missing: list = field(default_factory=list)  # KnownCase newly absent from the export
 
-    @property
-    def held(self) -> list:
-        return [row for row in self.new if row.held_for is not None]
+    def rows(self) -> Iterator[Row]:
+        """The file's rows the review kept, read again."""
+        return (row for row in self.read(self.data) if isinstance(row, Row))
 
     def counts(self) -> dict:
         return {
@@ -199,7 +222,7 @@ class Review:
             "added": len(self.new),
             "held": len(self.held),
             "changed": len(self.changed),
-            "unchanged": len(self.unchanged),
+            "unchanged": self.unchanged,
             "rejected": len(self.rejected),
             "conflicts": len(self.conflicts),
             "missing": len(self.missing),
@@ -207,14 +230,15 @@ class Review:
 
     @property
     def conflicts(self) -> list:
-        return [update for update in self.changed + self.unchanged if update.conflicts]
+        updates = self.changed + self.unchanged_to_remember
+        return [update for update in updates if update.conflicts]
 
     def summary_lines(self) -> list[str]:
         lines = [
             _("Rows read: %(n)s") % {"n": self.rows_read},
             _("Added: %(n)s") % {"n": len(self.new)},
             _("Changed: %(n)s") % {"n": len(self.changed)},
-            _("Unchanged: %(n)s") % {"n": len(self.unchanged)},
+            _("Unchanged: %(n)s") % {"n": self.unchanged},
             _("Rejected: %(n)s") % {"n": len(self.rejected)},
             _("Held for review (drafts, name withheld): %(n)s") % {"n": len(self.held)},
         ]
@@ -224,8 +248,8 @@ class Review:
         ]
         lines += [
             _("Row %(number)s held for review: may be the withheld case #%(case)s")
-            % {"number": row.number, "case": row.held_for.pk}
-            for row in self.held
+            % {"number": number, "case": case.pk}
+            for number, case in sorted(self.held.items())
         ]
         conflicts = len(self.conflicts)
         lines.append(_("Conflicts with staff edits (not written): %(n)s") % {"n": conflicts})
@@ -283,11 +307,14 @@ class Review:
                         "new": conflict.new_shown,
                     }
                 )
-        for imported in self.missing:
-            lines.append(
-                _("%(name)s: not in this export, flagged for review")
-                % {"name": case_label(imported.case)}
-            )
+        for start in range(0, len(self.missing), BATCH):
+            ids = [known.case_id for known in self.missing[start : start + BATCH]]
+            cases = CasePage.objects.filter(pk__in=ids).only("person_name", "name_withheld")
+            labels = {case.pk: case_label(case) for case in cases}
+            lines += [
+                _("%(name)s: not in this export, flagged for review") % {"name": labels[case_id]}
+                for case_id in ids
+            ]
         return lines
 
 
@@ -425,8 +452,13 @@ def cpj_row(cells: dict, today: datetime.date, country_codes) -> Row:
     return Row(number=0, values=values, group=group, detail=detail, country_name=country_name)
 
 
-def read_cpj(text: str) -> tuple[int, list[Row], list[Rejected]]:
-    reader = csv.DictReader(io.StringIO(text))
+def text_of(data: bytes):
+    """The file's text, decoded as it is read: never held whole (see `review`)."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+
+
+def read_cpj(data: bytes) -> Iterator[Row | Rejected]:
+    reader = csv.DictReader(text_of(data))
     missing = [column for column in CPJ_COLUMNS if column not in (reader.fieldnames or ())]
     if missing:
         raise ImportRefused(
@@ -435,30 +467,28 @@ def read_cpj(text: str) -> tuple[int, list[Row], list[Rejected]]:
         )
     today = timezone.localdate()
     country_codes = functools.cache(lambda name: iso_code_for("cpj", name))
-    return read_rows(reader, lambda cells, number: cpj_row(cells, today, country_codes))
+    yield from read_rows(reader, lambda cells, number: cpj_row(cells, today, country_codes))
 
 
-def read_rows(reader, make_row) -> tuple[int, list[Row], list[Rejected]]:
-    """Every row of `reader` made by `make_row(cells, number)`, or rejected with the reason it
-    raised; then each row's key: its identity, ranked among rows of the same identity."""
-    rows, rejected, read = [], [], 0
+def read_rows(reader, make_row) -> Iterator[Row | Rejected]:
+    """Each row of `reader` in turn, made by `make_row(cells, number)` with its key (its
+    identity, ranked among the rows of the same identity before it), or rejected with the
+    reason it raised. The same file read again gives the same rows, keys and rejections."""
+    rank = defaultdict(int)
     for read, cells in enumerate(reader, start=1):
         number = read + 1  # the header is line 1, as staff see the file
         if None in cells:
-            rejected.append(Rejected(number, _("more cells than the header has columns")))
+            yield Rejected(number, _("more cells than the header has columns"))
             continue
         try:
             row = make_row(cells, number)
         except RowRefused as refusal:
-            rejected.append(Rejected(number, str(refusal)))
+            yield Rejected(number, str(refusal))
             continue
         row.number = number
-        rows.append(row)
-    rank = defaultdict(int)
-    for row in rows:
         rank[row.detail] += 1
         row.key = digest(row.detail, str(rank[row.detail]))
-    return read, rows, rejected
+        yield row
 
 
 READERS = {"cpj": read_cpj}
@@ -622,8 +652,8 @@ def mapped_row(cells: dict, columns: dict, source_key: str, today, country_codes
     return Row(number=0, values=values, group=group, detail=detail, country_name=country_name)
 
 
-def read_mapped(text: str, mapping) -> tuple[int, list[Row], list[Rejected]]:
-    reader = csv.DictReader(io.StringIO(text))
+def read_mapped(data: bytes, mapping) -> Iterator[Row | Rejected]:
+    reader = csv.DictReader(text_of(data))
     header = reader.fieldnames or ()
     columns = mapping.columns()
     missing = [
@@ -654,7 +684,7 @@ def read_mapped(text: str, mapping) -> tuple[int, list[Row], list[Rejected]]:
         identifiers[row.group] = number
         return row
 
-    return read_rows(reader, make_row)
+    yield from read_rows(reader, make_row)
 
 
 def source_and_reader(source_key: str):
@@ -685,6 +715,10 @@ def decoded(data: bytes) -> str:
 # The review ----------------------------------------------------------------------------------
 
 
+# The case's columns a review compares with a row (`compared`), read without loading the cases.
+COMPARED_COLUMNS = (*(name for name in FIELDS if name != "country"), "country__iso_code")
+
+
 def current_values(case: CasePage) -> dict:
     values = {name: str(getattr(case, name) or "") for name in FIELDS if name != "country"}
     values["attacked_on"] = case.attacked_on.isoformat()
@@ -692,65 +726,119 @@ def current_values(case: CasePage) -> dict:
     return values
 
 
+def compared(columns: dict) -> dict:
+    """`current_values` of a case read as `COMPARED_COLUMNS`."""
+    values = {name: str(columns[name] or "") for name in FIELDS if name != "country"}
+    values["attacked_on"] = columns["attacked_on"].isoformat()
+    values["country"] = columns["country__iso_code"]
+    return values
+
+
 def review(data: bytes, source_key: str, exported_on: datetime.date) -> Review:
-    """What importing this file would do, without writing anything."""
+    """What importing this file would do, without writing anything.
+
+    Memory stays flat however long the file: the file is read as it goes, three times (here to
+    match each row with a case, here again to compare the matched ones, then in `write` for the
+    new ones), and only what identifies a row (its number, key and group) is held between."""
     source, read = source_and_reader(source_key)
-    rows_read, rows, rejected = read(decoded(data))
-    result = Review(source=source, exported_on=exported_on, rows_read=rows_read)
-    result.rejected = rejected
+    decoded(data)  # a file that is not UTF-8 is refused before a row is read
+    result = Review(source=source, exported_on=exported_on, data=data, read=read)
     locale = Locale.get_default()
     known_codes = set(Country.objects.filter(locale=locale).values_list("iso_code", flat=True))
-    for row in list(rows):
-        if row.values["country"] not in known_codes and row.values["country"] not in REGION_OF:
-            rows.remove(row)
+    identities = []  # (number, key, group) of each row kept
+    for item in read(data):
+        result.rows_read += 1
+        if isinstance(item, Rejected):
+            result.rejected.append(item)
+        elif item.values["country"] not in known_codes and item.values["country"] not in REGION_OF:
             result.rejected.append(
                 Rejected(
-                    row.number,
+                    item.number,
                     _("the country code %(code)s has no region on this site")
-                    % {"code": row.values["country"]},
+                    % {"code": item.values["country"]},
                 )
             )
+        else:
+            identities.append((item.number, item.key, item.group))
     result.rejected.sort(key=lambda rejection: rejection.number)
 
     existing = {
-        imported.key: imported
-        for imported in ImportedCase.objects.filter(source=source.key).select_related(
-            "case", "case__country"
+        known.key: known
+        for known in (
+            KnownCase(*columns)
+            for columns in ImportedCase.objects.filter(source=source.key).values_list(
+                "pk", "case_id", "key", "group", "missing_from_export_on"
+            )
         )
     }
-    matched = {}
-    unmatched_rows = []
-    for row in rows:
-        if row.key in existing and existing[row.key].pk not in matched:
-            matched[existing[row.key].pk] = (existing[row.key], row)
+    matched = {}  # KnownCase pk: (KnownCase, row number)
+    unmatched = []
+    for number, key, group in identities:
+        if key in existing and existing[key].pk not in matched:
+            matched[existing[key].pk] = (existing[key], number)
         else:
-            unmatched_rows.append(row)
+            unmatched.append((number, group))
+    del identities
     left_cases = defaultdict(list)
-    for imported in existing.values():
-        if imported.pk not in matched:
-            left_cases[imported.group].append(imported)
+    for known in existing.values():
+        if known.pk not in matched:
+            left_cases[known.group].append(known)
     left_rows = defaultdict(list)
-    for row in unmatched_rows:
-        left_rows[row.group].append(row)
-    for group, group_rows in left_rows.items():
-        if len(group_rows) == 1 and len(left_cases.get(group, ())) == 1:
-            imported = left_cases.pop(group)[0]
-            matched[imported.pk] = (imported, group_rows[0])
+    for number, group in unmatched:
+        left_rows[group].append(number)
+    for group, numbers in left_rows.items():
+        if len(numbers) == 1 and len(left_cases.get(group, ())) == 1:
+            known = left_cases.pop(group)[0]
+            matched[known.pk] = (known, numbers[0])
         else:
-            result.new.extend(group_rows)
-    result.new.sort(key=lambda row: row.number)
+            result.new.extend(numbers)
+    result.new.sort()
     result.missing = [
-        imported
+        known
         for group_cases in left_cases.values()
-        for imported in group_cases
-        if imported.missing_from_export_on is None
+        for known in group_cases
+        if known.missing_from_export_on is None
     ]
-    hold_what_may_be_withheld(result.new, existing.values(), result.missing)
+    known_of_row = {number: known for known, number in matched.values()}
+    del matched, existing, left_cases, left_rows, unmatched
 
-    for imported, row in sorted(matched.values(), key=lambda pair: pair[1].number):
-        update = Update(imported=imported, row=row)
-        now = current_values(imported.case)
-        last = imported.imported_values
+    withheld = withheld_cases(source.key, result.missing)
+    new = set(result.new)
+    pairs = []
+    for row in result.rows():
+        if row.number in known_of_row:
+            pairs.append((known_of_row[row.number], row))
+            if len(pairs) == BATCH:
+                compare(result, pairs)
+                pairs = []
+        elif withheld and row.number in new:
+            held_for = may_be_withheld(row, withheld)
+            if held_for is not None:
+                result.held[row.number] = held_for
+    compare(result, pairs)
+    return result
+
+
+def compare(result: Review, pairs: list):
+    """Each row of `pairs` against its case: a change, a conflict with a staff edit, or nothing
+    to write but the import record (its date, a key corrected)."""
+    if not pairs:
+        return
+    cases = {
+        columns["id"]: columns
+        for columns in CasePage.objects.filter(
+            pk__in=[known.case_id for known, _row in pairs]
+        ).values("id", "name_withheld", *COMPARED_COLUMNS)
+    }
+    records = dict(
+        ImportedCase.objects.filter(pk__in=[known.pk for known, _row in pairs]).values_list(
+            "pk", "imported_values"
+        )
+    )
+    kept = []
+    for known, row in pairs:
+        update = Update(imported=known, row=row)
+        now, last = compared(cases[known.case_id]), records[known.pk]
         for name in FIELDS:
             new, old = row.values[name], now[name]
             if new == old:
@@ -758,13 +846,25 @@ def review(data: bytes, source_key: str, exported_on: datetime.date) -> Review:
             edited_by_staff = name in last and last[name] != old
             target = update.conflicts if edited_by_staff else update.changes
             target.append(FieldChange(name, old, new))
-        keep_the_withheld_name_out(imported.case, update)
-        update.back_in_export = imported.missing_from_export_on is not None
+        update.back_in_export = known.missing_from_export_on is not None
+        same_record = (known.key, known.group, last) == (row.key, row.group, row.values)
+        if update.changes or update.conflicts or update.back_in_export or not same_record:
+            kept.append(update)
+        else:
+            result.unchanged += 1
+            result.seen_again.append(known.pk)
+    # What is kept is written or shown: the import record and the case, whole.
+    whole = ImportedCase.objects.select_related("case", "case__country").in_bulk(
+        [update.imported.pk for update in kept]
+    )
+    for update in kept:
+        update.imported = whole[update.imported.pk]
+        keep_the_withheld_name_out(update.imported.case, update)
         if update.changes or update.back_in_export:
             result.changed.append(update)
         else:
-            result.unchanged.append(update)
-    return result
+            result.unchanged += 1
+            result.unchanged_to_remember.append(update)
 
 
 def name_parts(name: str) -> set[str]:
@@ -800,23 +900,27 @@ def may_be(row: Row, imported: ImportedCase, went_missing: bool) -> bool:
     return went_missing or shared_employer or bool(place and place == normalised(case.locality))
 
 
-def hold_what_may_be_withheld(rows: list, imported_cases, missing: list):
-    """Marks each new row that may be a case whose name is withheld (see the module's words)."""
-    withheld = [imported for imported in imported_cases if imported.case.name_withheld]
-    if not withheld:
-        return
-    went_missing = {imported.pk for imported in missing}
-    # The case that went missing first: it is the likeliest.
-    withheld.sort(key=lambda imported: (imported.pk not in went_missing, imported.case_id))
-    for row in rows:
-        row.held_for = next(
-            (
-                imported.case
-                for imported in withheld
-                if may_be(row, imported, imported.pk in went_missing)
-            ),
-            None,
-        )
+def withheld_cases(source_key: str, missing: list) -> list[tuple[ImportedCase, bool]]:
+    """The source's cases whose name is withheld, each with whether it went missing in this
+    import, the likeliest first (see the module's words)."""
+    went_missing = {known.pk for known in missing}
+    withheld = [
+        (imported, imported.pk in went_missing)
+        for imported in ImportedCase.objects.filter(
+            source=source_key, case__name_withheld=True
+        ).select_related("case", "case__country")
+    ]
+    withheld.sort(key=lambda pair: (not pair[1], pair[0].case_id))
+    return withheld
+
+
+def may_be_withheld(row: Row, withheld: list) -> CasePage | None:
+    """The withheld case a new row may be, if any: the row is then held (see the module's
+    words)."""
+    for imported, went_missing in withheld:
+        if may_be(row, imported, went_missing):
+            return imported.case
+    return None
 
 
 def keep_the_withheld_name_out(case: CasePage, update: Update):
@@ -864,41 +968,55 @@ def write(review: Review, progress=None) -> dict:
     Each batch of new cases, and each changed case, is written in a transaction of its own, so
     that readers and the progress shown see it as it goes. Should the write stop half-way, the
     same file imported again writes the rest: what was written is then unchanged."""
-    total = len(review.new) + len(review.changed) + len(review.unchanged)
+    total = len(review.new) + len(review.changed) + review.unchanged
     done = 0
     locale = Locale.get_default()
-    codes = {row.values["country"] for row in review.new} | {
-        change.new
-        for update in review.changed
-        for change in update.changes
-        if change.field == "country"
-    }
-    names = {row.values["country"]: row.country_name for row in review.new}
-    names |= {update.row.values["country"]: update.row.country_name for update in review.changed}
-    countries = {code: site_country(code, names.get(code, code), locale) for code in codes}
+    countries = {}
+
+    def country_of(row: Row):
+        code = row.values["country"]
+        if code not in countries:
+            countries[code] = site_country(code, row.country_name or code, locale)
+        return countries[code]
 
     index = CaseIndexPage.objects.filter(locale=locale).first()
     if index is None:
         raise ImportRefused(_("The site has no case index to add the cases under."))
     added = []
-    for start in range(0, len(review.new), BATCH):
-        with transaction.atomic():
-            batch = add_cases(review, index, review.new[start : start + BATCH], countries)
-            # Readers of every language see them at once, as English until translated.
-            added += batch + alias_in_every_language(batch)
-        done += len(review.new[start : start + BATCH])
-        if progress:
-            progress(done, total)
+    new = set(review.new)
+    batch = []
+    for row in review.rows():
+        if row.number not in new:
+            continue
+        row.held_for = review.held.get(row.number)
+        country_of(row)
+        batch.append(row)
+        if len(batch) == BATCH or len(batch) == len(new) - done:
+            with transaction.atomic():
+                written = add_cases(review, index, batch, countries)
+                # Readers of every language see them at once, as English until translated.
+                added += written + alias_in_every_language(written)
+            done += len(batch)
+            batch = []
+            if progress:
+                progress(done, total)
     for update in review.changed:
+        if any(change.field == "country" for change in update.changes):
+            country_of(update.row)
         with transaction.atomic():
             change_case(review, update, countries)
         done += 1
         if progress and done % 50 == 0:
             progress(done, total)
-    for update in review.unchanged:
+    for update in review.unchanged_to_remember:
         remember(review, update)
-    done += len(review.unchanged)
-    ImportedCase.objects.filter(pk__in=[imported.pk for imported in review.missing]).update(
+    for start in range(0, len(review.seen_again), 5_000):
+        ImportedCase.objects.filter(
+            pk__in=review.seen_again[start : start + 5_000],
+            last_export_on__lt=review.exported_on,
+        ).update(last_export_on=review.exported_on)
+    done += review.unchanged
+    ImportedCase.objects.filter(pk__in=[known.pk for known in review.missing]).update(
         missing_from_export_on=review.exported_on
     )
     index_for_search(added)
@@ -913,7 +1031,7 @@ def write(review: Review, progress=None) -> dict:
         "added": len(review.new),
         "held": len(review.held),
         "changed": len(review.changed),
-        "unchanged": len(review.unchanged),
+        "unchanged": review.unchanged,
         "rejected": len(review.rejected),
         "missing": len(review.missing),
     }

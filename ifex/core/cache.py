@@ -64,6 +64,18 @@ class TolerantRedisCache(RedisCache):
             return super().get_many(keys, version)
         return {}
 
+    def get_many_of_ours(self, keys):
+        """`get_many` for keys the site makes itself (ASCII, no spaces: never memcached's
+        warnings), in one round trip and without the key checks: the page cache's hit reads
+        two keys on every request."""
+        made = [self.make_key(key) for key in keys]
+        with unreachable_is_a_miss():
+            found = self._cache.get_client(None).mget(made)
+            loads = self._cache._serializer.loads
+            pairs = zip(keys, found, strict=True)
+            return {key: loads(value) for key, value in pairs if value is not None}
+        return {}
+
     def has_key(self, key, version=None):
         with unreachable_is_a_miss():
             return super().has_key(key, version)

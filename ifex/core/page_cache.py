@@ -46,7 +46,7 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.aggregates import JSONBAgg
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.exceptions import DisallowedHost, ImproperlyConfigured
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import request_finished, request_started
@@ -54,7 +54,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import JSONArray
 from django.db.models.signals import post_delete, post_save
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.middleware.security import SecurityMiddleware
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -213,7 +213,31 @@ def page_key(request, reads) -> str:
     language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
     query = query_read(request.GET, reads)
     identity = "|".join((request.scheme, request.get_host(), language, request.path, query, today))
-    return "pagecache:page:" + hashlib.sha256(identity.encode()).hexdigest()
+    return PAGE_KEY_PREFIX + hashlib.sha256(identity.encode()).hexdigest()
+
+
+# An entry is (content version, parameters read, answer, removals version), the answer being
+# (status line, headers, body) as `stored_answer` makes it. ("pagecache:page:" held a pickled
+# HttpResponse: an entry of an older release is never read as one of these.)
+PAGE_KEY_PREFIX = "pagecache:answer:"
+
+
+def stored_answer(response) -> tuple[str, list[tuple[str, str]], bytes]:
+    """What the cache keeps of a response: its status line, its headers as a hit carries them
+    (those of the middleware below, not yet SecurityMiddleware's: settings a new release brings
+    apply to pages kept by the one before), and its bytes. A hit is sent as it is, with no
+    response object made and none unpickled."""
+    headers = [(name, value) for name, value in response.items() if name != CACHE_STATUS_HEADER]
+    headers.append((CACHE_STATUS_HEADER, "hit"))
+    return f"{response.status_code} {response.reason_phrase}", headers, response.content
+
+
+def as_response(answer) -> HttpResponse:
+    status, headers, body = answer
+    response = HttpResponse(body, status=int(status.split(" ", 1)[0]))
+    for name, value in headers:
+        response[name] = value
+    return response
 
 
 NEVER_CACHED_PREFIXES = ("/admin/", "/documents/", "/_util/")
@@ -263,7 +287,7 @@ class PageCacheMiddleware:
         if cached and cached[1] == reads and may_serve_as_the_version_before(cached):
             claim = f"{key}:rendering:{version}"
             if not claim_rendering(claim):
-                return the_version_before(cached[2])
+                return the_version_before(as_response(cached[2]))
             request.page_cache_rendering = claim
         request.page_cache_entry_candidate = version
         return None
@@ -290,8 +314,9 @@ class PageCacheMiddleware:
             return
         remember_parameters((request.get_host(), request.path), reads)
         removals = known.get(REMOVALS_KEY)
+        entry = (version, reads, stored_answer(response), removals)
         try:
-            cache.set(page_key(request, reads), (version, reads, response, removals), seconds)
+            cache.set(page_key(request, reads), entry, seconds)
         except Exception as error:
             logger.warning("page cache unavailable: %s", error)
 
@@ -318,7 +343,7 @@ def look_up(request, *, database=True):
         return None  # CommonMiddleware answers it with a 400
     reads = PARAMETERS_READ.get(address, ())
     key = page_key(request, reads)
-    found = read_cache(lambda: cache.get_many([VERSION_KEY, key]), {})
+    found = read_cache(lambda: read_together([VERSION_KEY, key]), {})
     hint = found.get(VERSION_KEY)
     if not database and (known.due() or (hint is not None and hint != known.get(VERSION_KEY))):
         return ASK_THE_DATABASE
@@ -336,14 +361,20 @@ def look_up(request, *, database=True):
     return version, key, reads, cached
 
 
+def read_together(keys) -> dict:
+    """`cache.get_many(keys)` in one round trip, without Django's key checks when the cache is
+    Redis (ifex.core.cache): the keys are the page cache's own."""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    read = getattr(backend, "get_many_of_ours", None)
+    return read(keys) if read is not None else backend.get_many(keys)
+
+
 def is_current(entry, version, reads) -> bool:
     return bool(entry) and entry[0] == version and entry[1] == reads
 
 
 def hit(entry):
-    response = entry[2]
-    response[CACHE_STATUS_HEADER] = "hit"
-    return response
+    return as_response(entry[2])
 
 
 # What runs before PageCacheMiddleware (settings.MIDDLEWARE), and what `PageCacheInFront` does
@@ -365,7 +396,9 @@ class PageCacheInFront:
     renders it), an HTTPS redirect, and any request when the content version is to be read from
     the database (at most once every PAGE_CACHE_VERSION_CHECK_SECONDS, or at once when the
     cache's copy changed): that read is made in Django's request, which looks after the
-    database connection. The rules and the key are PageCacheMiddleware's own (`look_up`)."""
+    database connection. The rules and the key are PageCacheMiddleware's own (`look_up`). A
+    hit is sent as it was kept (`stored_answer`), with SecurityMiddleware's headers as it adds
+    them to any answer of the same scheme (`security_headers`)."""
 
     def __init__(self, django_application):
         middleware = list(settings.MIDDLEWARE)
@@ -380,13 +413,31 @@ class PageCacheInFront:
         self.django_application = django_application
         self.security = SecurityMiddleware(lambda request: None)
         self.static_prefix = urlsplit(settings.STATIC_URL or "/static/").path
+        self.added_by_security = {}  # {request.is_secure(): [(name, value)]}
 
     def __call__(self, environ, start_response):
         answer = self.hit(environ)
         if answer is None:
             return self.django_application(environ, start_response)
-        start_response(f"{answer.status_code} {answer.reason_phrase}", list(answer.items()))
-        return [answer.content]
+        status, headers, body = answer
+        start_response(status, headers)
+        return [body]
+
+    def security_headers(self, request, headers) -> list[tuple[str, str]]:
+        """What SecurityMiddleware adds to an answer carrying `headers` (it leaves a header a
+        view set): it depends on the settings and on whether the request is secure, found once
+        by asking it."""
+        secure = request.is_secure()
+        added = self.added_by_security.get(secure)
+        if added is None:
+            blank = HttpResponse()
+            before = set(blank.headers)
+            self.security.process_response(request, blank)
+            added = self.added_by_security[secure] = [
+                (name, value) for name, value in blank.items() if name not in before
+            ]
+        present = {name.lower() for name, _ in headers}
+        return [(name, value) for name, value in added if name.lower() not in present]
 
     def hit(self, wsgi_environ):
         if wsgi_environ["REQUEST_METHOD"] not in ("GET", "HEAD"):  # always set, by the spec
@@ -404,7 +455,8 @@ class PageCacheInFront:
         version, _key, reads, cached = found
         if not is_current(cached, version, reads):
             return None
-        return self.security.process_response(request, hit(cached))
+        status, headers, body = cached[2]
+        return status, headers + self.security_headers(request, headers), body
 
 
 def may_serve_as_the_version_before(entry) -> bool:

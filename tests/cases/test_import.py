@@ -447,3 +447,82 @@ def test_a_status_changed_in_an_export_of_the_same_day_is_the_status_now(
         Status.FULL_JUSTICE,
         Status.COMPLETE_IMPUNITY,
     ]
+
+
+def test_a_review_holds_only_what_it_changes_not_every_row_and_case(
+    case_index, sample_rows, tmp_path
+):
+    """An import's memory stays flat at the real record's size (measured in `make bench`):
+    between reading the file and writing it, the review keeps no row it does not change and
+    loads no case whole but the one it changes; new rows are read again from the file to be
+    written."""
+    import gc
+
+    from django.db.models.signals import post_init
+
+    header, rows = sample_rows
+    import_cases(SAMPLE)
+    [row] = [row for row in rows if row["fullName"] == "Wendi Winters"]
+    row["impunityMurder"] = "Partial Impunity"
+    newcomer = export_row(
+        header,
+        year="2022",
+        fullName="Ahmad Newcomer",
+        type="Journalist",
+        typeOfDeath="Murder",
+        motiveConfirmed="Confirmed",
+        impunityMurder="Complete Impunity",
+        employedAs="Freelance",
+        country="Afghanistan",
+    )
+    rows.insert(10, newcomer)
+    data = export_file(tmp_path, header, rows).read_bytes()
+
+    loaded = []
+
+    def count_loaded(sender, instance, **kwargs):
+        if isinstance(instance, CasePage | ImportedCase):
+            loaded.append(type(instance).__name__)
+
+    gc.collect()
+    rows_before = sum(type(held) is importing.Row for held in gc.get_objects())
+    post_init.connect(count_loaded)
+    try:
+        review = importing.review(data, "cpj", NEWER_EXPORT)
+    finally:
+        post_init.disconnect(count_loaded)
+    gc.collect()
+    held = [held for held in gc.get_objects() if type(held) is importing.Row]
+    assert len(held) - rows_before == 1
+    assert "Wendi Winters" in {row.values["person_name"] for row in held}
+    assert sorted(loaded) == ["CasePage", "ImportedCase"]  # hers, to change it
+    assert {name: review.counts()[name] for name in ("added", "changed", "unchanged")} == {
+        "added": 1,
+        "changed": 1,
+        "unchanged": 77,
+    }
+    importing.write(review)
+    assert case_named("Ahmad Newcomer").employment == "freelance"
+    assert case_named("Wendi Winters").status == Status.PARTIAL_JUSTICE
+    assert ImportedCase.objects.filter(last_export_on=NEWER_EXPORT).count() == 79
+
+
+def test_a_staff_edit_the_source_comes_to_agree_with_is_the_sources_again(
+    case_index, sample_rows, tmp_path
+):
+    """Staff corrected a place; a newer export writes it as they did (unchanged, nothing to
+    write on the case); the export after that changes it again: a change, not a conflict."""
+    header, rows = sample_rows
+    import_cases(SAMPLE)
+    winters = case_named("Wendi Winters")
+    winters.locality = "Annapolis, MD"  # staff's correction
+    winters.save_revision().publish()
+    [row] = [row for row in rows if row["fullName"] == "Wendi Winters"]
+    row["location"] = "Annapolis, MD"
+    lines = import_cases(export_file(tmp_path, header, rows), NEWER_EXPORT)
+    assert (count_line(lines, "Changed"), count_line(lines, "Unchanged")) == (0, 78)
+    row["location"] = "Annapolis, Maryland"
+    lines = import_cases(export_file(tmp_path, header, rows), datetime.date(2026, 12, 1))
+    assert count_line(lines, "Conflicts with staff edits (not written)") == 0
+    assert "Row 79, Wendi Winters: place “Annapolis, MD” → “Annapolis, Maryland”" in lines
+    assert case_named("Wendi Winters").locality == "Annapolis, Maryland"

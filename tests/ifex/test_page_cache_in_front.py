@@ -14,6 +14,7 @@ from cases.factories import CasePageFactory
 from ifex.core.factories import stream_data
 from ifex.core.models import ContentVersion
 from ifex.core.page_cache import CACHE_STATUS_HEADER, PageCacheInFront, known
+from tests.ifex.test_page_cache import redis_cache, refusing_writes  # noqa: F401 (a fixture)
 from tests.support import make_private, unpublish, withhold_the_name
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +180,67 @@ def test_the_served_application_is_the_front():
     from ifex.wsgi import application
 
     assert isinstance(application, PageCacheInFront)
+
+
+SECURITY_HEADERS = (
+    "Strict-Transport-Security",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+)
+
+
+def test_a_hit_carries_the_security_headers_its_miss_carried(front, article, settings):
+    """A hit is sent as kept, without SecurityMiddleware: its headers are added as the middleware
+    adds them, HSTS only over HTTPS, whatever the settings were when the page was kept."""
+    settings.SECURE_HSTS_SECONDS = 3600
+    miss = front(article.url, secure=True)
+    hit = front(article.url, secure=True)
+
+    assert miss.handled_by_django and not hit.handled_by_django
+    assert {name: hit[name] for name in SECURITY_HEADERS} == {
+        name: miss[name] for name in SECURITY_HEADERS
+    }
+    assert hit["Strict-Transport-Security"] == "max-age=3600"
+    assert {**miss.headers, CACHE_STATUS_HEADER: "hit"} == hit.headers
+
+    plain = front(article.url)
+    assert "Strict-Transport-Security" not in front(article.url).headers
+    assert plain.handled_by_django  # its own entry: the scheme is in the key
+
+    settings.SECURE_HSTS_SECONDS = 60  # a new release's settings, the page kept before it
+    assert front(article.url, secure=True)["Strict-Transport-Security"] == "max-age=60"
+
+
+def test_a_dead_redis_sends_every_reader_to_django_and_never_a_500(front, article, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "ifex.core.cache.TolerantRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    for _ in range(2):
+        answer = front(article.url)
+        assert answer.handled_by_django and answer.status_code == 200
+        assert b"Verdict in Veracruz" in answer.content
+
+
+def test_with_redis_a_hit_is_answered_in_front_and_a_refused_write_serves_nothing_taken_away(
+    front,
+    article_index,
+    redis_cache,  # noqa: F811
+):
+    from ifex.core.page_cache import PAGE_KEY_PREFIX
+
+    pulled = ArticlePageFactory(parent=article_index, title="Retracted report")
+    for path in (pulled.url, "/articles/"):
+        front(path)
+        hit = front(path)
+        assert not hit.handled_by_django and hit[CACHE_STATUS_HEADER] == "hit", path
+    assert redis_cache.keys(f"*{PAGE_KEY_PREFIX}*")
+
+    with refusing_writes(redis_cache):
+        unpublish(pulled)
+        assert front(pulled.url).status_code == 404
+        listing = front("/articles/")
+        assert listing.status_code == 200 and b"Retracted report" not in listing.content
