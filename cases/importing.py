@@ -483,7 +483,8 @@ def read_rows(reader, make_row) -> Iterator[Row | Rejected]:
         try:
             row = make_row(cells, number)
         except RowRefused as refusal:
-            yield Rejected(number, str(refusal))
+            # One line, whatever the cell it quotes holds (a quoted cell may span lines).
+            yield Rejected(number, " ".join(str(refusal).split()))
             continue
         row.number = number
         rank[row.detail] += 1

@@ -526,3 +526,20 @@ def test_a_staff_edit_the_source_comes_to_agree_with_is_the_sources_again(
     assert count_line(lines, "Conflicts with staff edits (not written)") == 0
     assert "Row 79, Wendi Winters: place “Annapolis, MD” → “Annapolis, Maryland”" in lines
     assert case_named("Wendi Winters").locality == "Annapolis, Maryland"
+
+
+def test_a_rejected_rows_reason_is_one_line_even_when_its_value_spans_lines(
+    case_index, sample_rows, tmp_path
+):
+    """A quoted cell may hold line breaks: the reason shows the value on one line, and the rows
+    after it keep their numbers (a spreadsheet shows the cell in one row)."""
+    header, rows = sample_rows
+    rows[1]["typeOfDeath"] = "Murder\nor accident"
+    rows[2]["year"] = "19x9"
+    lines = import_cases(export_file(tmp_path, header, rows), FIRST_EXPORT, "--dry-run")
+    rejected = [line for line in lines if " rejected: " in line]
+    assert rejected[0] == (
+        "Row 3 rejected: “Murder or accident” in typeOfDeath is not one of CPJ's values "
+        "(“Murder”, “Crossfire”, “Dangerous Assignment”, “Unknown”, “N/A”)"
+    )
+    assert rejected[1] == "Row 4 rejected: “19x9” in year is not a year"

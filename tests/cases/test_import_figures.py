@@ -8,6 +8,7 @@ import csv
 import io
 
 import pytest
+from django.utils import translation
 
 from campaigns.factories import ImpunityFigureFactory
 from campaigns.models import FigurePublication, ImpunityFigure
@@ -131,9 +132,18 @@ def test_aliases_in_every_language_count_once(case_index, home, people):
     expected = sum(1 for row in people if int(row["year"]) >= 2006)
     figure = computed("count", cases_since=2006, cases_source="cpj")
     assert figure.display_value == str(expected)
-    french = figure.copy_for_translation(Locale.objects.get(language_code="fr"))
-    french.save()
-    assert french.display_value == str(expected)
+    cpj_named = {
+        "fr": "du registre de Comité pour la protection des journalistes",
+        "es": "del registro de Comité para la Protección de los Periodistas",
+        "ar": "من سجل لجنة حماية الصحفيين",
+    }
+    for language, words in cpj_named.items():
+        version = figure.copy_for_translation(Locale.objects.get(language_code=language))
+        version.save()
+        with translation.override(language):
+            assert version.display_value == str(expected), language
+            # The source named in the reader's language.
+            assert words in version.display_method_note, language
 
 
 def test_a_mapped_source_is_a_choice_named_for_staff_and_its_figure_counts_its_own_cases(
