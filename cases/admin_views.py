@@ -7,12 +7,14 @@ import csv
 import io
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from . import importing
 from .mapping_forms import ColumnMappingForm
@@ -43,6 +45,10 @@ def header_of(data: bytes) -> list[str]:
         raise importing.ImportRefused(
             _("The file cannot be read as CSV: %(error)s.") % {"error": error}
         ) from error
+    if any("\x00" in column for column in header):
+        raise importing.ImportRefused(
+            _("The file's header holds a NUL character (byte 0): export it again as CSV.")
+        )
     header = [column for column in header if column.strip()]
     if not header:
         raise importing.ImportRefused(_("The file has no header: its first line names no column."))
@@ -149,14 +155,35 @@ def map_columns(request, import_id):
     )
 
 
+@require_POST
+def cancel(request, import_id):
+    """Cancel discards a review: it can no longer be confirmed. One already confirmed stays."""
+    may_import(request)
+    case_import = get_object_or_404(CaseImport, pk=import_id)
+    discarded, _kinds = CaseImport.objects.filter(
+        pk=case_import.pk, state__in=(CaseImport.State.MAPPING, CaseImport.State.REVIEWED)
+    ).delete()
+    if not discarded:
+        return redirect("cases_import_review", case_import.pk)
+    messages.success(
+        request, _("The import of “%(file)s” was cancelled.") % {"file": case_import.file_name}
+    )
+    return redirect("cases_import")
+
+
 def review(request, import_id):
     may_import(request)
     case_import = get_object_or_404(CaseImport, pk=import_id)
     if case_import.state == CaseImport.State.MAPPING:
         return redirect("cases_import_map", case_import.pk)
-    if request.method == "POST" and case_import.state == CaseImport.State.REVIEWED:
-        CaseImport.objects.filter(pk=case_import.pk).update(state=CaseImport.State.QUEUED)
-        transaction.on_commit(lambda: write_case_import.enqueue(case_import.pk))
+    if request.method == "POST":
+        # Only the confirmation that moves the review on queues the write: a second one (a
+        # double click, two tabs) finds it queued already and shows what the first is doing.
+        confirmed = CaseImport.objects.filter(
+            pk=case_import.pk, state=CaseImport.State.REVIEWED
+        ).update(state=CaseImport.State.QUEUED)
+        if confirmed:
+            transaction.on_commit(lambda: write_case_import.enqueue(case_import.pk))
         return redirect("cases_import_review", case_import.pk)
     finished = case_import.state in (CaseImport.State.DONE, CaseImport.State.FAILED)
     return TemplateResponse(

@@ -480,16 +480,56 @@ def read_rows(reader, make_row) -> Iterator[Row | Rejected]:
         if None in cells:
             yield Rejected(number, _("more cells than the header has columns"))
             continue
+        with_nul = [column for column, value in cells.items() if "\x00" in (value or "")]
+        if with_nul:
+            # PostgreSQL stores no NUL in text: not in a case, nor in the reason quoting it.
+            yield Rejected(
+                number,
+                _("“%(column)s” holds a NUL character (byte 0), which the database cannot store")
+                % {"column": with_nul[0]},
+            )
+            continue
         try:
             row = make_row(cells, number)
         except RowRefused as refusal:
             # One line, whatever the cell it quotes holds (a quoted cell may span lines).
             yield Rejected(number, " ".join(str(refusal).split()))
             continue
+        try:
+            storable(row)
+        except RowRefused as refusal:
+            yield Rejected(number, str(refusal))
+            continue
         row.number = number
         rank[row.detail] += 1
         row.key = digest(row.detail, str(rank[row.detail]))
         yield row
+
+
+def storable(row: Row):
+    """RowRefused unless each value the write stores fits its column (`read_rows` refuses a NUL
+    character before). Checked in the review, so that a confirmed import does not fail half-way."""
+    values = {**row.values, "country_name": row.country_name}
+    for name, value in values.items():
+        label = FIELD_LABELS.get(name, FIELD_LABELS["country"])
+        limit = STORED_LENGTHS.get(name)
+        if limit is not None and len(value) > limit:
+            raise RowRefused(
+                _("%(field)s is %(length)s characters long: the site keeps at most %(limit)s")
+                % {"field": label, "length": len(value), "limit": limit}
+            )
+
+
+# The longest value each column the write stores keeps: the case's, and the country's name for a
+# country the import adds.
+STORED_LENGTHS = {
+    **{
+        name: CasePage._meta.get_field(name).max_length
+        for name in FIELDS
+        if name != "country" and CasePage._meta.get_field(name).max_length
+    },
+    "country_name": Country._meta.get_field("name").max_length,
+}
 
 
 READERS = {"cpj": read_cpj}
@@ -762,6 +802,13 @@ def review(data: bytes, source_key: str, exported_on: datetime.date) -> Review:
         else:
             identities.append((item.number, item.key, item.group))
     result.rejected.sort(key=lambda rejection: rejection.number)
+    if not result.rows_read:
+        raise ImportRefused(
+            _(
+                "The file has no data row, only its header: an empty or cut-short export would "
+                "flag every case as missing. Export it again."
+            )
+        )
 
     existing = {
         known.key: known
@@ -1007,7 +1054,7 @@ def write(review: Review, progress=None) -> dict:
         with transaction.atomic():
             change_case(review, update, countries)
         done += 1
-        if progress and done % 50 == 0:
+        if progress:
             progress(done, total)
     for update in review.unchanged_to_remember:
         remember(review, update)

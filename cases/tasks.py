@@ -15,8 +15,12 @@ logger = logging.getLogger(__name__)
 @task(backend="background")
 def write_case_import(import_id: int):
     imports = CaseImport.objects.filter(pk=import_id)
+    # Only a queued import is written, and only once: the task queued twice finds it writing.
+    if not imports.filter(state=CaseImport.State.QUEUED).update(state=CaseImport.State.WRITING):
+        logger.warning("case import %s is not waiting to be written: not written again", import_id)
+        return
     case_import = imports.get()
-    imports.update(state=CaseImport.State.WRITING)
+    written = 0
     try:
         review = importing.review(
             bytes(case_import.data), case_import.source, case_import.exported_on
@@ -32,16 +36,26 @@ def write_case_import(import_id: int):
             return
         total = review.counts()["added"] + review.counts()["changed"] + review.counts()["unchanged"]
         imports.update(total=total)
+        saved = 0
 
         def progress(done, total):
-            imports.update(done=done, total=total)
+            nonlocal written, saved
+            written = done
+            if done - saved >= 50 or done == total:
+                imports.update(done=done, total=total)
+                saved = done
 
         summary = importing.write(review, progress)
         imports.update(state=CaseImport.State.DONE, summary=summary, done=total)
     except Exception as error:
         logger.exception("case import %s failed", import_id)
-        imports.update(
-            state=CaseImport.State.FAILED,
-            error=_("The import stopped: %(error)s. Importing the same file again writes the rest.")
-            % {"error": error},
-        )
+        if written:
+            error_text = _(
+                "The import stopped after writing %(written)s of %(total)s cases: %(error)s. "
+                "Upload the file again to review what is left."
+            ) % {"written": written, "total": total, "error": error}
+        else:
+            error_text = _(
+                "The import stopped before writing any case: %(error)s. Nothing was written."
+            ) % {"error": error}
+        imports.update(state=CaseImport.State.FAILED, error=error_text, done=written)

@@ -143,6 +143,11 @@ def case_import_urls():
         path("cases/import/", admin_views.upload, name="cases_import"),
         path("cases/import/<int:import_id>/", admin_views.review, name="cases_import_review"),
         path(
+            "cases/import/<int:import_id>/cancel/",
+            admin_views.cancel,
+            name="cases_import_cancel",
+        ),
+        path(
             "cases/import/<int:import_id>/columns/",
             admin_views.map_columns,
             name="cases_import_map",

@@ -71,3 +71,23 @@ def test_staff_upload_review_confirm_and_read_the_summary(staff, demo_site):  # 
 
     page.goto(demo_site.base + "/cases/")
     expect(page.get_by_role("link", name=INVENTED)).to_be_visible()
+
+
+def test_staff_cancel_a_review_and_it_can_no_longer_be_confirmed(staff, demo_site):  # noqa: F811
+    campaigner = staff("campaigner")
+    page = campaigner.page
+    page.goto(demo_site.base + "/admin/cases/import/")
+    page.select_option("#id_source", "cpj")
+    page.fill("#id_exported_on", "2026-06-01")
+    page.set_input_files(
+        "#id_file", files=[{"name": "cpj.csv", "mimeType": "text/csv", "buffer": invented_export()}]
+    )
+    page.get_by_role("button", name="Review the import").click()
+    # The first test may have imported the person already: this review adds or keeps them.
+    expect(page.locator(".import-review")).to_contain_text("Rows read: 2")
+    review_url = page.url
+
+    page.get_by_role("button", name="Cancel: discard this review").click()
+    page.wait_for_url(re.compile(r"/admin/cases/import/$"))
+    expect(page.get_by_text("The import of “cpj.csv” was cancelled.")).to_be_visible()
+    assert page.request.get(review_url).status == 404, "the review is gone: nothing to confirm"

@@ -543,3 +543,31 @@ def test_a_rejected_rows_reason_is_one_line_even_when_its_value_spans_lines(
         "(“Murder”, “Crossfire”, “Dangerous Assignment”, “Unknown”, “N/A”)"
     )
     assert rejected[1] == "Row 4 rejected: “19x9” in year is not a year"
+
+
+def test_a_row_the_database_cannot_store_is_rejected_in_the_review(
+    case_index, sample_rows, tmp_path
+):
+    """What the write would store is checked against the cases' columns in the review: a name
+    longer than the site keeps, or a NUL byte (which PostgreSQL refuses in text), rejects the
+    row with its number, and the rest is written."""
+    header, rows = sample_rows
+    rows[0]["fullName"] = "A" * 5_000
+    rows[1]["location"] = "Bagh\x00dad"
+    rows[2]["organizations"] = "Al-Sha\x00abiya"
+    rows[4]["typeOfDeath"] = "Mur\x00der"  # a value the review would quote
+    rows[3]["location"] = "L" * 256
+    lines = import_cases(export_file(tmp_path, header, rows), FIRST_EXPORT)
+    rejected = [line for line in lines if " rejected: " in line]
+    assert rejected[:5] == [
+        "Row 2 rejected: name is 5000 characters long: the site keeps at most 255",
+        "Row 3 rejected: “location” holds a NUL character (byte 0), which the database cannot "
+        "store",
+        "Row 4 rejected: “organizations” holds a NUL character (byte 0), which the database "
+        "cannot store",
+        "Row 5 rejected: place is 256 characters long: the site keeps at most 255",
+        "Row 6 rejected: “typeOfDeath” holds a NUL character (byte 0), which the database "
+        "cannot store",
+    ]
+    assert count_line(lines, "Added") == 73
+    assert CasePage.objects.count() == 73
