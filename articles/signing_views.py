@@ -82,11 +82,21 @@ def statement_draft_sign(request, token):
         statement = JointStatementPage.objects.get(pk=pk)
     except (signing.BadSignature, JointStatementPage.DoesNotExist):
         return refused(request, "changed", 404)
+    if was_taken_from_readers(statement):
+        return refused(request, "changed", 404)
     if not statement.live or statement.has_unpublished_changes:
         statement = statement.get_latest_revision_as_object()
     response = sign_statement(request, statement, draft=not statement.live)
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def was_taken_from_readers(statement) -> bool:
+    """The link is for a statement before its publication. Once published, a statement
+    unpublished or made private (by its own restriction or an ancestor's) is no one's to read
+    or sign through it, whatever its latest draft says."""
+    unpublished = not statement.live and statement.first_published_at is not None
+    return unpublished or bool(statement.get_view_restrictions())
 
 
 def confirm_signature(request, token):

@@ -20,6 +20,9 @@ import sys
 logger = logging.getLogger("gunicorn.error")
 
 accesslog = "-"  # one line per request on standard output, for the platform to collect
+# Without the query string and the Referer: a search (a reader's, or staff finding a case whose
+# name is withheld) would otherwise write the words searched for into every log kept of it.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"'
 errorlog = "-"
 preload_app = True
 

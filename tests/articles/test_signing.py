@@ -13,7 +13,7 @@ from articles.models import Signatory
 from articles.signing import Signature
 from ifex.core.factories import CountryFactory, OrganisationFactory
 from tests.support import mail_body as body
-from tests.support import translated
+from tests.support import make_private, translated, unpublish
 
 pytestmark = pytest.mark.django_db
 
@@ -316,3 +316,32 @@ def test_members_sign_a_draft_through_the_link_its_editor_shares(
 
     changed = reader.get(link[:-3] + ("A" if link[-3] != "A" else "B") + link[-2:])
     assert changed.status_code == 404 and "This link does not work" in changed.content.decode()
+
+
+def password_protect(statement):
+    from wagtail.models import PageViewRestriction
+
+    PageViewRestriction.objects.create(
+        page=statement, restriction_type=PageViewRestriction.PASSWORD, password="members"
+    )
+
+
+@pytest.mark.parametrize("take_away", [unpublish, make_private, password_protect])
+def test_the_members_link_shows_nothing_of_a_statement_taken_from_readers(
+    client, statement, take_away
+):
+    from articles.signing_panels import members_signing_path
+
+    statement.refresh_from_db()  # as the admin loads it: published once
+    link = members_signing_path(statement)
+    assert client.get(link).status_code == 200
+    statement.title = "End impunity now SECRETDRAFTTEXT"
+    statement.save_revision()
+    take_away(statement)
+
+    refused = client.get(link)
+    assert refused.status_code == 404
+    assert "SECRETDRAFTTEXT" not in refused.content.decode()
+    assert "End impunity now" not in refused.content.decode()
+    assert client.post(link, directory_fields()).status_code == 404
+    assert not Signature.objects.exists()
