@@ -77,12 +77,10 @@ def empty_cache():
     next one's."""
     from django.core.cache import cache
 
-    from ifex.core import shared_parts
     from ifex.core.page_cache import KEPT_BY_WORKER, known
 
     cache.clear()
     KEPT_BY_WORKER.clear()
-    shared_parts.forget_all()
     # The page cache's versions as the test database has them at each start: none replaced yet
     # (a test's changes are rolled back with it).
     known.take([])

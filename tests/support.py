@@ -271,14 +271,12 @@ def cold_queries(client, url, data=None, new_worker=False):
     """As `cold_get`, with the SQL of each query the request made."""
     from django.core.cache import cache
 
-    from ifex.core import shared_parts
     from ifex.core.page_cache import KEPT_BY_WORKER, PARAMETERS_READ, known, replace_version
 
     replace_version()
     cache.clear()
     if new_worker:
         KEPT_BY_WORKER.clear()
-        shared_parts.forget_all()
         PARAMETERS_READ.clear()
         known.versions, known.read_at = {}, None
     return request_queries(client, url, data)

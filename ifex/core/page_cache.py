@@ -41,6 +41,7 @@ import pickle
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -504,12 +505,6 @@ def remember_parameters(address, reads) -> tuple:
     return reads
 
 
-def kept_until_content_changes(key: str, compute):
-    """`compute()`, kept in the cache under the content version like a page: for what every
-    page shows (the menu), so that it costs no query on most requests."""
-    return kept(key, compute, VERSION_KEY)
-
-
 # What one request has read of the kept values: several parts of a page ask for the same (the
 # languages' home pages, the locales), and each read from Redis unpickled it again.
 this_request = threading.local()
@@ -523,18 +518,6 @@ def end_request_memo(**kwargs):
     this_request.kept = None
 
 
-def kept(key: str, compute, version_key: str):
-    """`compute()`, kept in the cache until `version_key` is replaced (`replace_version`), and
-    read once per request."""
-    memo = getattr(this_request, "kept", None)
-    if memo is not None and key in memo:
-        return memo[key]
-    value = kept_in_cache(key, compute, version_key)
-    if memo is not None:
-        memo[key] = value
-    return value
-
-
 # What every page reads about the site, and what changes only when its model is saved (the site
 # record, its language homes and root paths, the restricted paths, the locales, the settings,
 # the filters' choices): kept in this worker's memory too, so that a publish or a Redis restart
@@ -544,8 +527,44 @@ def kept(key: str, compute, version_key: str):
 # of the content version differs, and replaced at once here by a change made here). Kept
 # pickled, and read afresh by each request as from the cache: what one request adds to a page
 # (its image, loaded) is not the next one's.
-KEPT_BY_WORKER: dict[str, tuple[tuple, bytes]] = {}
-KEPT_BY_WORKER_AT_MOST = 1_000
+class WorkerMemory(OrderedDict):
+    """key: (the versions its value was read under, the value pickled). Past `bound` bytes,
+    the least recently used go first."""
+
+    def __init__(self, bound: int):
+        super().__init__()
+        self.bound = bound
+        self.size = 0
+
+    def read(self, key: str, versions: tuple):
+        """The value kept under `key` if it was read under `versions`, else KeyError."""
+        found = self.get(key)
+        if found is None or found[0] != versions:
+            raise KeyError(key)
+        self.move_to_end(key)
+        return pickle.loads(found[1])
+
+    def keep(self, key: str, versions: tuple, value) -> None:
+        pickled = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        self.forget(key)
+        self[key] = (versions, pickled)
+        self.size += len(pickled)
+        while self.size > self.bound and self:
+            _key, (_versions, oldest) = self.popitem(last=False)
+            self.size -= len(oldest)
+
+    def forget(self, key: str) -> None:
+        previous = self.pop(key, None)
+        if previous is not None:
+            self.size -= len(previous[1])
+
+    def clear(self) -> None:
+        super().clear()
+        self.size = 0
+
+
+# One memory per worker, for what the site keeps here and what pages share (shared_parts).
+KEPT_BY_WORKER = WorkerMemory(bound=16 * 1024 * 1024)
 
 
 def kept_by_worker(key: str, compute, version_keys) -> object:
@@ -555,10 +574,9 @@ def kept_by_worker(key: str, compute, version_keys) -> object:
     if memo is not None and key in memo:
         return memo[key]
     versions = worker_versions(version_keys)
-    found = KEPT_BY_WORKER.get(key)
-    if versions and found and found[0] == versions:
-        value = pickle.loads(found[1])
-    else:
+    try:
+        value = KEPT_BY_WORKER.read(key, versions)
+    except KeyError:
         value = compute()
         keep_by_worker(key, value, versions)
     if memo is not None:
@@ -580,11 +598,8 @@ def keeps_by_worker(key: str, version_keys) -> bool:
 
 def keep_by_worker(key: str, value, versions: tuple | None):
     """Keeps `value`, read under `versions` (read before it was), as `kept_by_worker` does."""
-    if versions is None:
-        return
-    if len(KEPT_BY_WORKER) >= KEPT_BY_WORKER_AT_MOST:
-        KEPT_BY_WORKER.clear()
-    KEPT_BY_WORKER[key] = (versions, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+    if versions is not None:
+        KEPT_BY_WORKER.keep(key, versions, value)
 
 
 def kept_in_cache(key: str, compute, version_key: str):

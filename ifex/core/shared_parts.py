@@ -12,19 +12,18 @@ cache's copy once for all its parts. Every change readers see replaces the conte
 saved site setting, country or image too: `page_cache.saved`), so the versions of the models a
 card borrows are read anew with it. Outside a request (a mailing, a task) nothing is kept here.
 
-Kept pickled and read afresh by each request, as from the cache; the least recently used go
-first past SHARED_PARTS_BYTES.
+Kept pickled and read afresh by each request, as from the cache, in the worker's one memory
+(`page_cache.KEPT_BY_WORKER`, the least recently used going first past its bound).
 """
 
 import contextlib
-import pickle
 import threading
-from collections import OrderedDict
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 
 from .page_cache import (
+    KEPT_BY_WORKER,
     VERSION_KEY,
     current_version,
     kept_in_cache,
@@ -32,29 +31,13 @@ from .page_cache import (
     this_request,
 )
 
-SHARED_PARTS_BYTES = 16 * 1024 * 1024
-
-# key: (versions it was read under, pickled value)
-KEPT: OrderedDict[str, tuple[tuple, bytes]] = OrderedDict()
-kept_bytes = [0]
-
 # Whether this request has read the cache's copy of the content version (the page cache's
 # lookup did, or the first part asked for here).
 version_checked = threading.local()
 
 
-def begin_request(**kwargs):
+def forget_the_version_check(**kwargs):
     version_checked.done = False
-
-
-def end_request(**kwargs):
-    version_checked.done = False
-
-
-def forget_all():
-    """A new worker's memory (the tests' start)."""
-    KEPT.clear()
-    kept_bytes[0] = 0
 
 
 class VersionCheckedMiddleware:
@@ -88,26 +71,13 @@ def checked_version(version_keys=()) -> tuple | None:
 
 def remembered(key: str, versions: tuple):
     """The value kept under `key` if it was read under `versions`, else a miss (KeyError)."""
-    found = KEPT.get(key)
-    if found is None or found[0] != versions:
-        raise KeyError(key)
-    KEPT.move_to_end(key)
-    return pickle.loads(found[1])
+    return KEPT_BY_WORKER.read(key, versions)
 
 
 def remember(key: str, versions: tuple | None, value) -> None:
     """Keeps `value`, read under `versions`, in this worker's memory (in a request only)."""
-    if versions is None or not in_a_request():
-        return
-    pickled = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-    previous = KEPT.pop(key, None)
-    if previous is not None:
-        kept_bytes[0] -= len(previous[1])
-    KEPT[key] = (versions, pickled)
-    kept_bytes[0] += len(pickled)
-    while kept_bytes[0] > SHARED_PARTS_BYTES and KEPT:
-        _key, (_versions, oldest) = KEPT.popitem(last=False)
-        kept_bytes[0] -= len(oldest)
+    if versions is not None and in_a_request():
+        KEPT_BY_WORKER.keep(key, versions, value)
 
 
 def kept_until_content_changes(key: str, compute):
@@ -146,5 +116,5 @@ def remembered_many(keys, version_keys) -> tuple[tuple | None, dict]:
 
 
 def connect():
-    request_started.connect(begin_request, dispatch_uid="shared_parts_begin")
-    request_finished.connect(end_request, dispatch_uid="shared_parts_end")
+    request_started.connect(forget_the_version_check, dispatch_uid="shared_parts_begin")
+    request_finished.connect(forget_the_version_check, dispatch_uid="shared_parts_end")

@@ -20,7 +20,7 @@ from ifex.core.factories import (
     generated_picture,
     stream_data,
 )
-from ifex.core.page_cache import VERSION_KEY, known, this_request
+from ifex.core.page_cache import KEPT_BY_WORKER, VERSION_KEY, known, this_request
 from ifex.core.renditions import prepare_public_renditions
 
 pytestmark = pytest.mark.django_db
@@ -148,13 +148,13 @@ def test_an_unpublish_by_another_worker_leaves_what_this_one_keeps_at_once(
 
 
 def test_a_worker_keeps_at_most_its_bound_the_least_recently_used_going_first(monkeypatch):
-    monkeypatch.setattr(shared_parts, "SHARED_PARTS_BYTES", 1000)
+    monkeypatch.setattr(KEPT_BY_WORKER, "bound", 1000)
     monkeypatch.setattr(this_request, "kept", {}, raising=False)  # in a request
     versions = ("v1",)
     for number in range(10):
         shared_parts.remember(f"part:{number}", versions, "x" * 200)
         shared_parts.remembered("part:0", versions)  # read again: kept the longest
-    assert shared_parts.kept_bytes[0] <= 1000
+    assert KEPT_BY_WORKER.size <= 1000
     assert shared_parts.remembered("part:0", versions) == "x" * 200
     assert shared_parts.remembered("part:9", versions) == "x" * 200
     with pytest.raises(KeyError):
