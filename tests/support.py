@@ -430,6 +430,23 @@ def export_row(header: list[str], **cells) -> dict:
     return {**dict.fromkeys(header, ""), **cells}
 
 
+def newcomer_row(header: list[str]) -> dict:
+    """The person a newer CPJ export adds: a freelance journalist murdered in Kabul in 2022."""
+    return export_row(
+        header,
+        year="2022",
+        fullName="Ahmad Newcomer",
+        type="Journalist",
+        typeOfDeath="Murder",
+        motiveConfirmed="Confirmed",
+        impunityMurder="Complete Impunity",
+        employedAs="Freelance",
+        organizations="Radio Azadi,Radio Free Europe/Radio Liberty",
+        country="Afghanistan",
+        location="Kabul",
+    )
+
+
 class Inbox:
     """An aiosmtpd handler that keeps every message it is given, parsed."""
 

@@ -22,7 +22,7 @@ from cases.choices import DatePrecision, DeathType, Motive, Role, Status
 from cases.models import CasePage, CountryNameMapping, ImportedCase
 from ifex.core.factories import CountryFactory
 from ifex.core.models import Country
-from tests.support import export_row
+from tests.support import newcomer_row
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,14 @@ def sample_rows() -> tuple[list[str], list[dict]]:
     with SAMPLE.open(newline="", encoding="utf-8") as file:
         reader = csv.DictReader(file)
         return reader.fieldnames, list(reader)
+
+
+def make_it_newer(header, rows) -> None:
+    """The sample as CPJ's next export would have it: one status changed (Wendi Winters'
+    murder now partly punished) and one person added."""
+    [row] = [row for row in rows if row["fullName"] == "Wendi Winters"]
+    row["impunityMurder"] = "Partial Impunity"
+    rows.insert(10, newcomer_row(header))
 
 
 def export_file(tmp_path, header, rows, name="export.csv") -> Path:
@@ -149,22 +157,7 @@ def test_a_newer_export_reports_exactly_one_new_case_and_one_changed_status(
 ):
     header, rows = sample_rows
     import_cases(SAMPLE)
-    [row] = [row for row in rows if row["fullName"] == "Wendi Winters"]
-    row["impunityMurder"] = "Partial Impunity"
-    newcomer = export_row(
-        header,
-        year="2022",
-        fullName="Ahmad Newcomer",
-        type="Journalist",
-        typeOfDeath="Murder",
-        motiveConfirmed="Confirmed",
-        impunityMurder="Complete Impunity",
-        employedAs="Freelance",
-        organizations="Radio Azadi,Radio Free Europe/Radio Liberty",
-        country="Afghanistan",
-        location="Kabul",
-    )
-    rows.insert(10, newcomer)
+    make_it_newer(header, rows)
     lines = import_cases(export_file(tmp_path, header, rows), NEWER_EXPORT)
     assert counts(lines) == {
         "Rows read": 81,
@@ -462,20 +455,7 @@ def test_a_review_holds_only_what_it_changes_not_every_row_and_case(
 
     header, rows = sample_rows
     import_cases(SAMPLE)
-    [row] = [row for row in rows if row["fullName"] == "Wendi Winters"]
-    row["impunityMurder"] = "Partial Impunity"
-    newcomer = export_row(
-        header,
-        year="2022",
-        fullName="Ahmad Newcomer",
-        type="Journalist",
-        typeOfDeath="Murder",
-        motiveConfirmed="Confirmed",
-        impunityMurder="Complete Impunity",
-        employedAs="Freelance",
-        country="Afghanistan",
-    )
-    rows.insert(10, newcomer)
+    make_it_newer(header, rows)
     data = export_file(tmp_path, header, rows).read_bytes()
 
     loaded = []

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import CaseImport, CasePage, ImportedCase
-from tests.support import export_row
+from tests.support import newcomer_row
 
 from . import test_import, test_import_admin
 from .test_import import NEWER_EXPORT, SAMPLE, count_line, export_file, import_cases
@@ -102,19 +102,7 @@ def test_a_new_row_sharing_year_country_and_employer_with_a_withheld_case_is_hel
 
 def test_an_unrelated_new_row_is_published_as_before(withheld_case, sample_rows, tmp_path):
     header, rows = sample_rows
-    newcomer = export_row(
-        header,
-        year="2022",
-        fullName="Ahmad Newcomer",
-        type="Journalist",
-        typeOfDeath="Murder",
-        motiveConfirmed="Confirmed",
-        impunityMurder="Complete Impunity",
-        employedAs="Freelance",
-        organizations="Radio Azadi",
-        country="Afghanistan",
-        location="Kabul",
-    )
+    newcomer = newcomer_row(header)
     rows.append(newcomer)
     lines = import_cases(export_file(tmp_path, header, rows), NEWER_EXPORT)
     assert count_line(lines, "Held for review (drafts, name withheld)") == 0
