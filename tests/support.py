@@ -425,6 +425,13 @@ def document_in(collection, name: str, content: bytes = b"%PDF-1.4 board minutes
     return document
 
 
+def html_of(client, url) -> str:
+    """The page at `url`, which must answer 200."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
 def export_row(header: list[str], **cells) -> dict:
     """A row of a monitor's export with the given cells, every other column empty."""
     return {**dict.fromkeys(header, ""), **cells}

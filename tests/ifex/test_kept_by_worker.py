@@ -14,22 +14,16 @@ from ifex.core.page_cache import (
     model_version_key,
     site_root_paths,
 )
-from tests.support import request_queries, translated
+from tests.support import html_of, request_queries, translated
 
 pytestmark = pytest.mark.django_db
-
-
-def html(client, url) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
 
 
 def test_after_a_publish_and_a_redis_restart_a_page_reads_nothing_about_the_site_again(
     client, home, article_index
 ):
     article = ArticlePageFactory(parent=article_index)
-    html(client, article.url)
+    html_of(client, article.url)
     article.save_revision().publish()
     cache.clear()
     queries = "\n".join(request_queries(client, article.url)[1])
@@ -40,11 +34,11 @@ def test_after_a_publish_and_a_redis_restart_a_page_reads_nothing_about_the_site
 
 def test_a_settings_change_shows_on_the_next_request(client, home, article_index):
     article = ArticlePageFactory(parent=article_index, title="Trial opens")
-    assert "<title>Trial opens | IFEX</title>" in html(client, article.url)
+    assert "<title>Trial opens | IFEX</title>" in html_of(client, article.url)
     settings = SiteSettings.for_site(home.get_site())
     settings.organisation_name = "Free Expression Network"
     settings.save()
-    assert "<title>Trial opens | Free Expression Network</title>" in html(client, article.url)
+    assert "<title>Trial opens | Free Expression Network</title>" in html_of(client, article.url)
 
 
 def test_a_settings_change_on_another_server_shows_here_at_its_next_check(
@@ -54,42 +48,42 @@ def test_a_settings_change_on_another_server_shows_here_at_its_next_check(
     the versions from the database at its next check (here, every request)."""
     settings.PAGE_CACHE_VERSION_CHECK_SECONDS = 0
     article = ArticlePageFactory(parent=article_index, title="Trial opens")
-    assert "<title>Trial opens | IFEX</title>" in html(client, article.url)
+    assert "<title>Trial opens | IFEX</title>" in html_of(client, article.url)
     SiteSettings.objects.update(organisation_name="Free Expression Network")
     for key in (VERSION_KEY, model_version_key(SiteSettings)):
         ContentVersion.objects.update_or_create(key=key, defaults={"version": "elsewhere"})
-    assert "<title>Trial opens | Free Expression Network</title>" in html(client, article.url)
+    assert "<title>Trial opens | Free Expression Network</title>" in html_of(client, article.url)
 
 
 def test_a_menu_change_shows_on_the_next_request(client, home):
-    assert 'href="/reports/"' not in html(client, "/")
+    assert 'href="/reports/"' not in html_of(client, "/")
     section = ArticleIndexPageFactory(parent=home, title="Reports", slug="reports")
     section.show_in_menus = True
     section.save_revision().publish()
-    assert 'href="/reports/"' in html(client, "/")
+    assert 'href="/reports/"' in html_of(client, "/")
     section.unpublish()
-    assert 'href="/reports/"' not in html(client, "/")
+    assert 'href="/reports/"' not in html_of(client, "/")
 
 
 def test_a_new_restriction_shows_on_the_next_request(client, article_index):
     ArticlePageFactory(parent=article_index, title="Public verdict")
     minutes = ArticlePageFactory(parent=article_index, title="Board minutes")
-    assert "Board minutes" in html(client, "/articles/")
+    assert "Board minutes" in html_of(client, "/articles/")
     assert client.get(minutes.url).status_code == 200
     PageViewRestriction.objects.create(page=minutes, restriction_type=PageViewRestriction.LOGIN)
-    assert "Board minutes" not in html(client, "/articles/")
+    assert "Board minutes" not in html_of(client, "/articles/")
     response = client.get(minutes.url)
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
 def test_a_new_language_home_shows_on_the_next_request(client, home, article_index):
     article = ArticlePageFactory(parent=article_index)
-    assert f"<title>{home.title} |" in html(client, "/fr/"), "the English home meanwhile"
-    assert 'href="/fr/" hreflang="fr"' in html(client, article.url)
+    assert f"<title>{home.title} |" in html_of(client, "/fr/"), "the English home meanwhile"
+    assert 'href="/fr/" hreflang="fr"' in html_of(client, article.url)
     french = translated(home, "fr", title="Accueil")
-    assert "<title>Accueil |" in html(client, "/fr/")
+    assert "<title>Accueil |" in html_of(client, "/fr/")
     french.unpublish()
-    assert f"<title>{home.title} |" in html(client, "/fr/")
+    assert f"<title>{home.title} |" in html_of(client, "/fr/")
 
 
 def test_page_addresses_follow_a_new_site_a_new_locale_and_a_new_draft_home(home):

@@ -22,15 +22,9 @@ from campaigns.models import HomePage
 from ifex.core.factories import CountryFactory, OrganisationFactory, SiteImageFactory, stream_data
 from ifex.core.models import ContentVersion
 from ifex.core.page_cache import CACHE_STATUS_HEADER
-from tests.support import redis_server, uncached_get, uncached_queries
+from tests.support import html_of, redis_server, uncached_get, uncached_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def html(client, url) -> str:
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def directives(response) -> set[str]:
@@ -116,22 +110,22 @@ def test_public_answers_may_be_held_by_a_cdn_and_staff_answers_may_not(
 
 
 def test_a_published_figure_change_shows_on_the_next_request(client, figure_on_home):
-    assert "1,700" in html(client, "/") and "1,700" in html(client, "/how-we-count/")
+    assert "1,700" in html_of(client, "/") and "1,700" in html_of(client, "/how-we-count/")
     figure_on_home.value = 1712
     figure_on_home.save_revision().publish()
-    assert "1,712" in html(client, "/")
-    assert "1,712" in html(client, "/how-we-count/")
+    assert "1,712" in html_of(client, "/")
+    assert "1,712" in html_of(client, "/how-we-count/")
 
 
 def test_a_draft_never_enters_the_cache(client, figure_on_home, article):
-    html(client, "/")
+    html_of(client, "/")
     figure_on_home.value = 1999
     figure_on_home.save_revision()
     article.title = "Draft headline"
     article.save_revision()
 
-    assert "1,999" not in html(client, "/") and "1,700" in html(client, "/")
-    page = html(client, article.url)
+    assert "1,999" not in html_of(client, "/") and "1,700" in html_of(client, "/")
+    page = html_of(client, article.url)
     assert "Draft headline" not in page and "Verdict in Veracruz" in page
 
 
@@ -139,22 +133,22 @@ def test_a_newly_published_article_shows_on_the_next_request(client, article_ind
     # Made, with its country, before the pages are cached: publishing it is the only change.
     # (Creating a country replaces the version too, and would hide a publish that does not.)
     new = ArticlePageFactory(parent=article_index, title="Another attack in Honduras", live=False)
-    assert "Verdict in Veracruz" in html(client, "/articles/")
-    html(client, "/articles/feed/")
+    assert "Verdict in Veracruz" in html_of(client, "/articles/")
+    html_of(client, "/articles/feed/")
     new.save_revision().publish()
-    assert "Another attack in Honduras" in html(client, "/articles/")
-    assert "Another attack in Honduras" in html(client, "/articles/feed/")
+    assert "Another attack in Honduras" in html_of(client, "/articles/")
+    assert "Another attack in Honduras" in html_of(client, "/articles/feed/")
 
 
 def test_an_unpublished_statement_is_gone_on_the_next_request(client, statement_index):
     statement = JointStatementPageFactory(parent=statement_index, title="Free them now")
-    assert "Free them now" in html(client, "/statements/")
+    assert "Free them now" in html_of(client, "/statements/")
     assert client.get(statement.url).status_code == 200
 
     statement.unpublish()
 
     assert client.get(statement.url).status_code == 404
-    assert "Free them now" not in html(client, "/statements/")
+    assert "Free them now" not in html_of(client, "/statements/")
 
 
 def test_a_scheduled_publish_shows_on_the_next_request(client, article_index):
@@ -162,7 +156,7 @@ def test_a_scheduled_publish_shows_on_the_next_request(client, article_index):
     page.go_live_at = timezone.now() + datetime.timedelta(hours=1)
     revision = page.save_revision()
     revision.publish()  # scheduled, not live
-    assert "Embargoed report" not in html(client, "/articles/")
+    assert "Embargoed report" not in html_of(client, "/articles/")
     # An hour later:
     past = timezone.now() - datetime.timedelta(minutes=1)
     revision.refresh_from_db()
@@ -172,18 +166,18 @@ def test_a_scheduled_publish_shows_on_the_next_request(client, article_index):
 
     call_command("publish_scheduled")
 
-    assert "Embargoed report" in html(client, "/articles/")
+    assert "Embargoed report" in html_of(client, "/articles/")
 
 
 def test_moved_and_deleted_pages_leave_the_cache(client, article_index, statement_index, article):
-    html(client, "/articles/")
+    html_of(client, "/articles/")
     gone = ArticlePageFactory(parent=article_index, title="Removed on legal advice")
-    assert "Removed on legal advice" in html(client, "/articles/")
+    assert "Removed on legal advice" in html_of(client, "/articles/")
     gone.delete()
-    assert "Removed on legal advice" not in html(client, "/articles/")
+    assert "Removed on legal advice" not in html_of(client, "/articles/")
 
     article.move(statement_index, pos="last-child")
-    assert "Verdict in Veracruz" not in html(client, "/articles/")
+    assert "Verdict in Veracruz" not in html_of(client, "/articles/")
 
 
 def test_an_address_leads_where_the_last_change_says(client, settings, article_index):
@@ -207,7 +201,7 @@ def test_an_address_leads_where_the_last_change_says(client, settings, article_i
 
 
 def test_a_page_made_private_leaves_the_cache_at_once(client, article):
-    html(client, article.url)
+    html_of(client, article.url)
     PageViewRestriction.objects.create(page=article, restriction_type="password", password="x")
     response = client.get(article.url)
     assert "Verdict in Veracruz" not in response.content.decode().split("<main")[-1]
@@ -235,41 +229,41 @@ def test_a_private_page_leaves_the_listings_and_stays_out_when_moved(client, art
     or a restricted page moved (its tree path changes), shows on the next request."""
     ArticlePageFactory(parent=article_index, title="Public verdict")
     private = ArticlePageFactory(parent=article_index, title="Board minutes")
-    assert "Board minutes" in html(client, "/articles/")
+    assert "Board minutes" in html_of(client, "/articles/")
     PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
     for url in ("/articles/", "/articles/feed/"):
-        listed = html(client, url)
+        listed = html_of(client, url)
         assert "Board minutes" not in listed and "Public verdict" in listed, url
 
     old_path = private.path
     private.move(article_index, pos="first-child")
     private.refresh_from_db()
     assert private.path != old_path
-    listed = html(client, "/articles/")
+    listed = html_of(client, "/articles/")
     assert "Board minutes" not in listed and "Public verdict" in listed
 
 
 def test_snippets_readers_see_refresh_the_cache(client, directory, article):
-    assert "Mexico" not in html(client, "/members/")
+    assert "Mexico" not in html_of(client, "/members/")
     organisation = OrganisationFactory(name="Article 19 Mexico", is_member=True)
-    assert "Article 19 Mexico" in html(client, "/members/")
+    assert "Article 19 Mexico" in html_of(client, "/members/")
     organisation.name = "Artículo 19 México"
     organisation.save()
-    assert "Artículo 19 México" in html(client, "/members/")
+    assert "Artículo 19 México" in html_of(client, "/members/")
 
     country = article.countries.get()
     country.name = "Renamed Country"
     country.save()
-    assert "Renamed Country" in html(client, article.url)
+    assert "Renamed Country" in html_of(client, article.url)
     CountryFactory()  # no listing changes, and no error either
 
 
 def test_an_editor_s_view_is_never_served_to_a_reader(reader, admin_client, article):
-    editor_view = html(admin_client, article.url)
+    editor_view = html_of(admin_client, article.url)
     assert "wagtail-userbar" in editor_view
-    assert "wagtail-userbar" not in html(reader, article.url)
+    assert "wagtail-userbar" not in html_of(reader, article.url)
     assert cache_status(reader.get(article.url)) == "hit"
-    assert "wagtail-userbar" in html(admin_client, article.url), "staff skip the cache"
+    assert "wagtail-userbar" in html_of(admin_client, article.url), "staff skip the cache"
 
 
 def test_search_is_kept_per_exact_query(client, article, django_assert_num_queries):
@@ -480,7 +474,7 @@ def pulled_pages_are_never_served(client, article_index, fault):
         assert client.get(pulled.url).status_code == 404
         assert client.get(private.url).status_code == 302, "to the login"
         for url in ("/articles/", "/articles/feed/"):
-            listed = html(client, url)
+            listed = html_of(client, url)
             assert "Retracted report" not in listed and "Board minutes" not in listed, url
 
     with fault():
@@ -612,5 +606,5 @@ def test_a_value_the_page_would_show_under_another_address_makes_no_new_entry(
             response = client.get(url)
             assert response.status_code == 200, url
             assert cache_status(response) == "not cacheable", url
-            assert html(client, shows).count("card") == response.content.decode().count("card")
+            assert html_of(client, shows).count("card") == response.content.decode().count("card")
     assert len(list(file_cache.iterdir())) == entries

@@ -22,14 +22,9 @@ from ifex.core.factories import (
 )
 from ifex.core.page_cache import KEPT_BY_WORKER, VERSION_KEY, known, this_request
 from ifex.core.renditions import prepare_public_renditions
+from tests.support import html_of
 
 pytestmark = pytest.mark.django_db
-
-
-def html(client, url) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
 
 
 @pytest.fixture
@@ -116,10 +111,10 @@ def test_a_page_the_page_cache_missed_reads_the_cache_once(
 ):
     failures = []
     for name, url in site_with_everything.items():
-        html(client, url)
-        html(client, url)  # what it shares is kept: its renditions made, its cards drawn
+        html_of(client, url)
+        html_of(client, url)  # what it shares is kept: its renditions made, its cards drawn
         cache_reads.clear()
-        html(client, url)
+        html_of(client, url)
         if len(cache_reads) != 1 or VERSION_KEY not in cache_reads[0]:
             failures.append(f"{name}: {cache_reads}")
     assert not failures, "\n".join(failures)
@@ -139,12 +134,12 @@ def test_an_unpublish_by_another_worker_leaves_what_this_one_keeps_at_once(
     pulled = ArticlePageFactory(parent=article_index, topics=[topic], title="Retracted report")
     urls = (shown.url, "/articles/", "/search/?q=retracted")
     for url in urls:
-        assert "Retracted report" in html(viewer, url), url
+        assert "Retracted report" in html_of(viewer, url), url
     this_worker_knew = list(known.versions.items())
     pulled.unpublish()
     known.take(this_worker_knew)  # this worker has yet to hear of it
     for url in urls:
-        assert "Retracted report" not in html(viewer, url), url
+        assert "Retracted report" not in html_of(viewer, url), url
 
 
 def test_a_worker_keeps_at_most_its_bound_the_least_recently_used_going_first(monkeypatch):
