@@ -302,3 +302,39 @@ def smtp_inbox(settings):
         settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
         settings.WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = "noimpunity@example.org"
         yield inbox
+
+
+@pytest.fixture
+def cache_reads(monkeypatch):
+    """The keys of each read of the shared cache, one list per round trip."""
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    reads, depth = [], [0]
+
+    def recording(method):
+        def read_and_record(keys, *args, **kwargs):
+            if not depth[0]:  # get_many may call get: count the outer read only
+                reads.append([keys] if isinstance(keys, str) else list(keys))
+            depth[0] += 1
+            try:
+                return method(keys, *args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        return read_and_record
+
+    for name in ("get", "get_many"):
+        monkeypatch.setattr(backend, name, recording(getattr(backend, name)))
+    return reads
+
+
+@pytest.fixture
+def dead_redis(settings):
+    """The site's cache is a Redis server that is down."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "ifex.core.cache.TolerantRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }

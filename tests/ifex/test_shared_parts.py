@@ -4,7 +4,6 @@ cards, renditions) from its worker's memory: the page cache's own lookup is its 
 cache. Every change shows on the next request all the same, made by this worker or another."""
 
 import pytest
-from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.test import Client
 
@@ -33,29 +32,6 @@ def page_cache_off(settings):
     is kept."""
     settings.PAGE_CACHE_SECONDS = 0
     settings.PAGE_CACHE_SEARCH_SECONDS = 0
-
-
-@pytest.fixture
-def cache_reads(monkeypatch):
-    """The keys of each read of the shared cache, one list per round trip."""
-    backend = caches["default"]
-    reads, depth = [], [0]
-
-    def recording(method):
-        def read_and_record(keys, *args, **kwargs):
-            if not depth[0]:  # get_many may call get: count the outer read only
-                reads.append([keys] if isinstance(keys, str) else list(keys))
-            depth[0] += 1
-            try:
-                return method(keys, *args, **kwargs)
-            finally:
-                depth[0] -= 1
-
-        return read_and_record
-
-    for name in ("get", "get_many"):
-        monkeypatch.setattr(backend, name, recording(getattr(backend, name)))
-    return reads
 
 
 def picture():
